@@ -1,0 +1,38 @@
+# Stages as file targets: make reruns only what changed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
+SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
+CLI    := $(PY) -m pipeline
+
+.PHONY: setup run extract assemble export test clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+interim/fragments.parquet interim/raw_footnotes.parquet &: $(PDF) $(SRC) $(STAMP)
+	$(CLI) extract --pdf $(PDF) --interim interim
+
+interim/initiatives.parquet interim/footnotes.parquet &: interim/fragments.parquet interim/raw_footnotes.parquet $(SRC)
+	$(CLI) assemble --interim interim
+
+processed/initiatives.parquet processed/footnotes.parquet &: interim/initiatives.parquet interim/footnotes.parquet $(SRC)
+	$(CLI) export --interim interim --out processed
+
+extract: interim/fragments.parquet
+assemble: interim/initiatives.parquet
+export: processed/initiatives.parquet
+run: setup export
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf interim/*.parquet

@@ -1,0 +1,75 @@
+"""Command line: python -m pipeline run|extract|assemble|export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from . import stages
+from .errors import PipelineError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Bilag 3 pipeline: PDF -> interim/ -> processed/.")
+STATE = {"quiet": False, "debug": False}
+
+PDF = typer.Option(Path("raw/bilag3_initiativer_ensomhed.pdf"), "--pdf", help="Source PDF.")
+OUT = typer.Option(Path("processed"), "--out", help="Folder for the published tables.")
+INTERIM = typer.Option(Path("interim"), "--interim", help="Folder for the stages' intermediate tables.")
+
+
+def log(msg: str) -> None:
+    if not STATE["quiet"]:
+        print(msg, file=sys.stderr)
+
+
+def progress(done: int, total: int) -> None:
+    if STATE["quiet"] or not sys.stderr.isatty():
+        return
+    end = "\n" if done == total else ""
+    print(f"\rextract: page {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+@app.callback()
+def main(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or log on stderr."),
+         debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
+    STATE.update(quiet=quiet, debug=debug)
+
+
+def _guard(fn, *args, **kwargs) -> None:
+    try:
+        fn(*args, **kwargs)
+    except PipelineError as e:
+        if STATE["debug"]:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM) -> None:
+    """All stages on one PDF."""
+    _guard(stages.run, pdf, out, interim, log, progress)
+
+
+@app.command()
+def extract(pdf: Path = PDF, interim: Path = INTERIM) -> None:
+    """Read the table fragments and footnotes off the PDF into interim/."""
+    _guard(stages.extract, pdf, interim, log, progress)
+
+
+@app.command()
+def assemble(interim: Path = INTERIM) -> None:
+    """Join row fragments into initiatives and attribute footnote markers."""
+    _guard(stages.assemble, interim, log)
+
+
+@app.command()
+def export(interim: Path = INTERIM, out: Path = OUT) -> None:
+    """Write the published tables (Parquet and CSV) to processed/."""
+    _guard(stages.export, interim, out, log)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,113 @@
+"""Stage 2, assemble: join row fragments into initiatives and attribute footnotes.
+
+Entry point: `assemble(fragments, raw_footnotes)` -> (initiatives, footnotes),
+pure functions of the interim tables written by the extract stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .metadata import FOOTNOTES, INITIATIVES, SOURCE_COLUMN_NAMES
+from .textjoin import join_break, markers, strip_markers
+
+FIRST = SOURCE_COLUMN_NAMES[0]
+
+
+def continues_previous(prev: dict, frag: dict) -> bool:
+    """Is `frag`, the first row on its page, the rest of `prev`, the last row of the page before?
+
+    A new initiative always names itself in the first column, so an empty
+    first cell is a continuation. A first cell that is only the tail of a name
+    (an unmatched ")", a lowercase start, a lone "(organisation)") or a
+    previous first cell with an unclosed "(" also is; so is a row whose other
+    cells mostly go on mid-sentence.
+    """
+    first = strip_markers(frag[FIRST])
+    if not first:
+        return True
+    before = strip_markers(prev[FIRST])
+    if before.count("(") > before.count(")"):
+        return True
+    if _unmatched_close(first) or first[0].islower():
+        return True
+    if re.fullmatch(r"\([^()]*\)", first) and "(" not in before:
+        return True
+    others = [strip_markers(frag[c]) for c in SOURCE_COLUMN_NAMES[1:]]
+    others = [t for t in others if t and t[0].isalpha()]
+    return bool(others) and sum(t[0].islower() for t in others) * 2 > len(others)
+
+
+def _unmatched_close(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return True
+    return False
+
+
+def join_rows(fragments: pd.DataFrame) -> list[dict]:
+    """Initiative records (cells still holding [^N] markers) in document order."""
+    records: list[dict] = []
+    section = None
+    prev_frag = None
+    for frag in fragments.sort_values(["page", "order"]).to_dict("records"):
+        if frag["kind"] == "section":
+            section = frag["section"]
+            prev_frag = frag
+            continue
+        cells = {c: (frag[c] if isinstance(frag[c], str) else "") for c in SOURCE_COLUMN_NAMES}
+        if (records and prev_frag is not None and prev_frag["kind"] == "row" and frag["order"] == 0
+                and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells)):
+            rec = records[-1]
+            for c in SOURCE_COLUMN_NAMES:
+                if cells[c]:
+                    rec[c] = rec[c] + join_break(rec[c], cells[c]) + cells[c] if rec[c] else cells[c]
+            rec["page_end"] = frag["page"]
+        else:
+            records.append({"section": section, **cells, "page_start": frag["page"], "page_end": frag["page"]})
+        prev_frag = frag
+    for i, rec in enumerate(records, start=1):
+        rec["initiative_id"] = i
+    return records
+
+
+def join_footnotes(raw: pd.DataFrame) -> list[dict]:
+    """Footnotes with text that ran onto the next page joined back on."""
+    notes: list[dict] = []
+    for row in raw.sort_values(["page", "order"]).to_dict("records"):
+        if pd.isna(row["number"]):
+            if notes:
+                notes[-1]["text"] = f"{notes[-1]['text']} {row['text']}".strip()
+                if not notes[-1]["url"] and isinstance(row["url"], str):
+                    notes[-1]["url"] = row["url"]
+            continue
+        notes.append({"number": int(row["number"]), "text": row["text"],
+                      "url": row["url"] if isinstance(row["url"], str) else None, "page": int(row["page"])})
+    return notes
+
+
+def assemble(fragments: pd.DataFrame, raw_footnotes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = join_rows(fragments)
+    where: dict[int, tuple[int, str]] = {}
+    for rec in records:
+        for c in SOURCE_COLUMN_NAMES:
+            for n in markers(rec[c]):
+                where.setdefault(n, (rec["initiative_id"], c))
+            rec[c] = strip_markers(rec[c])
+    notes = join_footnotes(raw_footnotes)
+    for note in notes:
+        note["initiative_id"], note["column"] = where.get(note["number"], (None, None))
+    initiatives = pd.DataFrame(records, columns=[f.name for f in INITIATIVES])
+    footnotes = pd.DataFrame(notes, columns=[f.name for f in FOOTNOTES])
+    return _typed(initiatives, INITIATIVES), _typed(footnotes, FOOTNOTES)
+
+
+def _typed(df: pd.DataFrame, fields) -> pd.DataFrame:
+    for f in fields:
+        df[f.name] = df[f.name].astype("Int64" if f.type == "integer" else "string")
+    return df

@@ -1,0 +1,383 @@
+"""Stage 1, extract: read the table fragments and footnotes off the PDF.
+
+Entry point: `extract(pdf_path, settings)` returns two DataFrames (fragments,
+raw_footnotes) that the later stages read from interim/, so no later stage
+reopens the PDF. Each page is read on its own from the table geometry found
+on the pages before it (the header's column positions), so pages can be read
+in any order or in parallel.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from . import layout
+from .errors import InputError
+from .layout import Header, Line
+from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLUMNS
+from .reference import section_labels
+from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
+from .textjoin import MARKER, join_lines
+
+HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
+URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
+
+
+@dataclass
+class PageResult:
+    page: int
+    header: Header | None
+    fragments: list[dict]
+    footnotes: list[dict]
+
+
+def _open(pdf_path: Path):
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(pdf_path)
+        n = len(pdf.pages)
+    except PDFSyntaxError as e:
+        raise InputError(pdf_path, f"not a readable PDF ({e})") from None
+    except Exception as e:  # pdfminer raises many kinds for broken or encrypted files
+        name = type(e).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise InputError(pdf_path, "the PDF is encrypted; decrypt it first") from None
+        raise InputError(pdf_path, f"not a readable PDF ({name}: {e})") from None
+    if n == 0:
+        raise InputError(pdf_path, "the PDF has no pages")
+    return pdf
+
+
+def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
+            progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read every page; return (fragments, raw_footnotes) in document order."""
+    pdf_path = Path(pdf_path)
+    if not pdf_path.exists():
+        raise InputError(pdf_path, "file does not exist")
+    with pdf_path.open("rb") as fh:
+        if not fh.read(1024).lstrip().startswith(b"%PDF"):
+            raise InputError(pdf_path, "not a PDF (no %PDF header)")
+    sections = section_labels()
+    pdf = _open(pdf_path)
+    fragments: list[dict] = []
+    footnotes: list[dict] = []
+    header: Header | None = None
+    try:
+        n = len(pdf.pages)
+        for i in range(n):
+            page = pdf.pages[i]
+            try:
+                result = read_page(page, i + 1, header, sections, settings.layout)
+            except InputError:
+                raise
+            except Exception as e:
+                raise InputError(pdf_path, f"page {i + 1} could not be read ({type(e).__name__}: {e})") from None
+            finally:
+                page.close()
+            header = result.header or header
+            fragments.extend(result.fragments)
+            footnotes.extend(result.footnotes)
+            if progress:
+                progress(i + 1, n)
+    finally:
+        pdf.close()
+    if header is None:
+        raise InputError(pdf_path, "no table with the expected header found "
+                         f"(looked for the columns: {', '.join(HEADER_LABELS)})")
+    return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
+
+
+def _frame(rows: list[dict], fields) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=[f.name for f in fields])
+    for f in fields:
+        if f.type == "integer":
+            df[f.name] = df[f.name].astype("Int64")
+        elif f.type == "number":
+            df[f.name] = df[f.name].astype("float64")
+        else:
+            df[f.name] = df[f.name].astype("string")
+    return df
+
+
+def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str, str],
+              s: LayoutSettings) -> PageResult:
+    """Fragments and footnotes of one page, given the header seen on earlier pages."""
+    words = page.extract_words()
+    header = layout.find_header(words, HEADER_LABELS, s)
+    table_header = header or prev_header
+    if table_header is None:
+        _check_foreign_header(words)
+        return PageResult(page_no, None, [], [])
+    body_top = header.bottom if header else 0.0
+
+    chars = [c for c in page.chars if c["top"] >= body_top - 0.5]
+    page_size = layout.mode_size(chars) or 9.0
+    table_left = table_header.spans[0][0] - 2 * page_size
+    chars = [c for c in chars if (c["x0"] + c["x1"]) / 2 >= table_left]
+
+    rules = layout.horizontal_rules(page.edges, s)
+    table_right = max((r["x1"] for r in rules), default=page.width)
+    table_width = max(table_right - table_left, table_header.spans[-1][1] - table_left)
+    page_lines = layout.build_lines(chars, page_size, s)
+    area_top = layout.footnote_area_top(rules, page_lines, table_header.spans[0][0], table_width,
+                                        body_top, page_size, s)
+    area_bottom = area_top if area_top is not None else page.height
+
+    table_chars = [c for c in chars if c["bottom"] <= area_bottom + 0.5]
+    note_chars = [c for c in chars if c["top"] >= area_bottom - 0.5] if area_top is not None else []
+    body_size = layout.mode_size(table_chars) or page_size
+
+    vertical = [e for e in page.edges if e["orientation"] == "v" and e["top"] < area_bottom
+                and e["bottom"] > body_top]
+    body_words = [w for w in words if body_top <= w["top"] and w["bottom"] <= area_bottom]
+    seps = layout.column_separators(table_header, vertical, body_words, s)
+
+    columns: list[list[dict]] = [[] for _ in SOURCE_COLUMNS]
+    for c in table_chars:
+        columns[layout.column_of((c["x0"] + c["x1"]) / 2, seps)].append(c)
+    lines = [ln for i, col in enumerate(columns) for ln in layout.build_lines(col, body_size, s, i)]
+
+    footnotes = read_footnotes(note_chars, page, page_no, s)
+    numbers = {f["number"] for f in footnotes if f["number"] is not None}
+
+    row_rules = [r["top"] for r in rules
+                 if r["x1"] - r["x0"] >= s.row_rule_min_width_share * table_width
+                 and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
+    segments = split_rows(lines, row_rules, body_size, s)
+    line_height = _line_pitch(lines) or 1.2 * body_size
+    right_limits = _text_right_limits(lines, seps, table_right)
+
+    fragments = []
+    for order, seg in enumerate(segments):
+        frag = _fragment(seg, sections, numbers, right_limits, body_size, s)
+        frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height,
+                    top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
+        fragments.append(frag)
+    return PageResult(page_no, header, fragments, footnotes)
+
+
+def _check_foreign_header(words: list[dict]) -> None:
+    """Nothing to check before the table starts; kept as the hook for header errors."""
+    return None
+
+
+def split_rows(lines: list[Line], rules: list[float], body_size: float, s: LayoutSettings) -> list[list[Line]]:
+    """Group the page's cell lines into table rows.
+
+    Ruling lines that have text above and below them separate rows. Without
+    such rules, a row starts after a vertical gap clearly wider than the gap
+    between lines of a cell, where the new line starts the first column or
+    several columns at once (a paragraph gap inside one cell does neither).
+    """
+    if not lines:
+        return []
+    lines = sorted(lines, key=lambda ln: (ln.top, ln.column))
+    inner = [y for y in rules if any(ln.bottom <= y for ln in lines) and any(ln.top >= y for ln in lines)]
+    if inner:
+        bounds = sorted(set(inner))
+        segs: dict[int, list[Line]] = {}
+        for ln in lines:
+            mid = (ln.top + ln.bottom) / 2
+            k = sum(1 for y in bounds if y <= mid)
+            segs.setdefault(k, []).append(ln)
+        return [segs[k] for k in sorted(segs)]
+
+    bands: list[list[Line]] = []
+    for ln in lines:
+        if bands and ln.top <= max(x.bottom for x in bands[-1]) + 0.05 * body_size:
+            bands[-1].append(ln)
+        else:
+            bands.append([ln])
+    gaps = [min(x.top for x in b) - max(x.bottom for x in a) for a, b in zip(bands, bands[1:])]
+    if not gaps:
+        return [lines]
+    usual = statistics.median(gaps)
+    rows: list[list[Line]] = [list(bands[0])]
+    for gap, band in zip(gaps, bands[1:]):
+        first_top = min(x.top for x in band)
+        starters = {x.column for x in band if abs(x.top - first_top) <= 0.3 * body_size}
+        if gap > usual + s.row_gap_extra_ratio * body_size and (0 in starters or len(starters) >= 2):
+            rows.append(list(band))
+        else:
+            rows[-1].extend(band)
+    return rows
+
+
+def _line_pitch(lines: list[Line]) -> float | None:
+    pitches = []
+    by_col: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_col.setdefault(ln.column, []).append(ln)
+    for col in by_col.values():
+        col.sort(key=lambda ln: ln.top)
+        pitches.extend(b.top - a.top for a, b in zip(col, col[1:]) if b.top > a.top)
+    return statistics.median(pitches) if pitches else None
+
+
+def _text_right_limits(lines: list[Line], seps: list[float], table_right: float) -> list[float]:
+    """Right edge that text can reach in each column: the boundary less the cell's padding.
+
+    The padding is read off the left side (text start minus the boundary);
+    word processors pad cells symmetrically.
+    """
+    bounds = [None, *seps]
+    rights = [*seps, table_right]
+    out = []
+    for i, right in enumerate(rights):
+        starts = [ln.x0 for ln in lines if ln.column == i and not ln.marker_only]
+        if bounds[i] is not None and starts:
+            pad = max(0.0, min(starts) - bounds[i])
+        else:
+            pad = 0.0
+        out.append(right - pad)
+    return out
+
+
+def _fragment(seg: list[Line], sections: dict[str, str], numbers: set[int],
+              right_limits: list[float], body_size: float, s: LayoutSettings) -> dict:
+    reading = " ".join(ln.text for ln in sorted(seg, key=lambda ln: (round(ln.top / (0.5 * body_size)), ln.x0)))
+    key = layout.norm(reading).casefold()
+    if key in sections:
+        return {"kind": "section", "section": sections[key],
+                **{name: "" for name in SOURCE_COLUMN_NAMES}}
+    cells = {}
+    for i, name in enumerate(SOURCE_COLUMN_NAMES):
+        col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
+        broken = [_ends_inside_word(a, b, right_limits[i], body_size, s) for a, b in zip(col, col[1:])]
+        cells[name] = split_glued_markers(join_lines([ln.text for ln in col], broken), numbers)
+    if _looks_like_heading(seg, cells):
+        raise InputError(None, f"unknown section heading {layout.norm(reading)!r}: add it to "
+                         "schemas/reference/sections.csv if it is a new section")
+    return {"kind": "row", "section": None, **cells}
+
+
+def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
+    """A bold text in the first column only, with no footnote marker, is a section heading."""
+    if any(cells[name] for name in SOURCE_COLUMN_NAMES[1:]) or MARKER.search(cells[SOURCE_COLUMN_NAMES[0]]):
+        return False
+    chars = [c for ln in seg for c in ln.chars if c["text"].strip()]
+    return bool(chars) and all("bold" in c["fontname"].lower() for c in chars)
+
+
+def _ends_inside_word(a: Line, b: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:
+    """True when a narrow column broke a single word with no hyphen.
+
+    Evidence: the line is one word that runs to the column's right edge, has
+    no trailing space, and the next line goes on with a lowercase letter.
+    """
+    text = MARKER.sub("", a.text).strip()
+    if not text or " " in text or a.trailing_space:
+        return False
+    if not (text[-1].isalpha() and b.text[:1].islower()):
+        return False
+    return a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+
+
+def split_glued_markers(text: str, numbers: set[int]) -> str:
+    """Write each footnote marker as its own [^N].
+
+    Adjacent raised numbers can print as one run ("1718"): split such a run
+    into numbers that the page's footnotes define.
+    """
+    def repl(m: re.Match) -> str:
+        out = []
+        for group in re.findall(r"\d+", m.group(1)):
+            out.extend(_partition(group, numbers) or [group])
+        return "".join(f"[^{n}]" for n in out)
+
+    return MARKER.sub(repl, text)
+
+
+def _partition(digits: str, numbers: set[int]) -> list[str] | None:
+    if int(digits) in numbers:
+        return [digits]
+    for cut in range(1, len(digits)):
+        head, tail = digits[:cut], digits[cut:]
+        if not head.startswith("0") and int(head) in numbers:
+            rest = _partition(tail, numbers - {int(head)})
+            if rest:
+                return [head, *rest]
+    return None
+
+
+def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> list[dict]:
+    """Footnotes from the foot of the page: number, text and link."""
+    if not chars:
+        return []
+    size = layout.mode_size(chars)
+    lines = layout.build_lines(chars, size, s)
+    if not lines:
+        return []
+    left = min(ln.x0 for ln in lines)
+    full_right = max(ln.x1 for ln in lines) - 2 * size
+    links = [h for h in page.hyperlinks if h.get("uri")]
+
+    notes: list[dict] = []
+    expected = None
+    for ln in lines:
+        number, rest = layout.split_footnote_number(ln)
+        starts_new = number is not None and ln.x0 <= left + size and (expected is None or number == expected)
+        if starts_new:
+            notes.append({"number": number, "lines": [rest], "boxes": [ln]})
+            expected = number + 1
+        elif notes:
+            notes[-1]["lines"].append(ln.text)
+            notes[-1]["boxes"].append(ln)
+        else:  # text continuing a footnote from the previous page
+            notes.append({"number": None, "lines": [ln.text], "boxes": [ln]})
+    out = []
+    for order, note in enumerate(notes):
+        uris = _links_for(note["boxes"], links)
+        text = _join_footnote(note["lines"], note["boxes"], uris, full_right)
+        url = uris[0] if uris else _text_url(text)
+        out.append({"page": page_no, "order": order, "number": note["number"], "text": text, "url": url})
+    return out
+
+
+def _links_for(boxes: list[Line], links: list[dict]) -> list[str]:
+    found = []
+    for h in sorted(links, key=lambda h: (h["top"], h["x0"])):
+        mid = (h["top"] + h["bottom"]) / 2
+        if any(b.top - 1 <= mid <= b.bottom + 1 and h["x0"] < b.x1 and h["x1"] > b.x0 for b in boxes):
+            uri = h["uri"]
+            if uri not in found:
+                found.append(uri)
+    return found
+
+
+def _join_footnote(texts: list[str], boxes: list[Line], uris: list[str], full_right: float) -> str:
+    out = texts[0].strip()
+    for text, prev_box in zip(texts[1:], boxes):
+        text = text.strip()
+        if not text:
+            continue
+        tail = out.split()[-1] if out.split() else ""
+        head = text.split()[0]
+        in_link = any((tail + head) in u for u in uris)
+        wrapped_url = (URL_START.search(tail) is not None and prev_box.x1 >= full_right
+                       and not head.startswith("("))
+        out += ("" if in_link or wrapped_url else " ") + text
+    return " ".join(out.split())
+
+
+def _text_url(text: str) -> str | None:
+    m = URL_START.search(text)
+    if not m:
+        return None
+    return m.group(0).rstrip(".,;:)]>")
+
+
+def iter_pages(pdf_path: Path) -> Iterable[int]:
+    pdf = _open(pdf_path)
+    try:
+        return range(1, len(pdf.pages) + 1)
+    finally:
+        pdf.close()

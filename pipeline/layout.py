@@ -1,0 +1,332 @@
+"""Geometry of one PDF page: lines, columns, rows, footnote area.
+
+Small composable steps in the spirit of pdfplumber: each function takes page
+objects (chars, edges, words as plain dicts) and settings, and returns plain
+data. The evidence is geometry (char size and baseline, x positions, ruling
+lines), never the wording of one particular document; the only text the layout
+relies on is the table's column headers, which define the table.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .settings import LayoutSettings
+
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+MARKER_CHARS = set("0123456789, ")
+
+
+@dataclass
+class Line:
+    """One visual line of text inside one column (or the footnote area)."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    # Text with footnote markers inline as [^digits]; markers keep the digits as printed.
+    text: str
+    trailing_space: bool = False
+    column: int = 0
+    marker_only: bool = False
+    chars: list = field(default_factory=list, repr=False)
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+
+def norm(text: str) -> str:
+    """Collapse whitespace; the comparison form of a label."""
+    return " ".join(text.split())
+
+
+def mode_size(chars: list[dict]) -> float:
+    """The most common char size (by char count), rounded to 0.1 pt."""
+    sizes = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
+    if not sizes:
+        return 0.0
+    return sizes.most_common(1)[0][0]
+
+
+def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:
+    return char["text"] in MARKER_CHARS and char["size"] <= s.superscript_max_size_ratio * body_size
+
+
+def _plain(text: str) -> str:
+    return LIGATURES.get(text, text)
+
+
+def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: int = 0) -> list[Line]:
+    """Group chars into lines by baseline; raised small digits become [^N] markers.
+
+    Markers are attached to the line whose vertical span holds the marker's
+    baseline, so a marker never starts a line of its own unless the word
+    processor wrapped it onto one.
+    """
+    tol = s.line_tolerance_ratio * body_size
+    normal = sorted((c for c in chars if not is_marker_char(c, body_size, s)), key=lambda c: c["bottom"])
+    small = [c for c in chars if is_marker_char(c, body_size, s)]
+
+    groups: list[list[dict]] = []
+    for c in normal:
+        if groups and c["bottom"] - groups[-1][0]["bottom"] <= tol:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    for c in small:
+        best = None
+        for g in groups:
+            top = min(x["top"] for x in g)
+            bottom = max(x["bottom"] for x in g)
+            if top - tol <= c["bottom"] <= bottom + tol:
+                dist = abs(c["bottom"] - (top + bottom) / 2)
+                if best is None or dist < best[0]:
+                    best = (dist, g)
+        if best is None:
+            groups.append([c])
+        else:
+            best[1].append(c)
+
+    lines = [_line_from_chars(g, body_size, s, column) for g in groups]
+    lines = [ln for ln in lines if ln.text]
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def _line_from_chars(chars: list[dict], body_size: float, s: LayoutSettings, column: int) -> Line:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    out: list[str] = []
+    prev = None
+    in_marker = False
+    for c in chars:
+        marker = is_marker_char(c, body_size, s)
+        if c["text"] == " " and not marker:
+            if in_marker:
+                out.append("]")
+                in_marker = False
+            out.append(" ")
+            prev = c
+            continue
+        gap = c["x0"] - prev["x1"] if prev is not None else 0.0
+        spaced = prev is not None and gap > s.word_gap_ratio * max(c["size"], prev["size"])
+        if marker:
+            if c["text"] == " ":
+                if in_marker:
+                    out.append(" ")
+                prev = c
+                continue
+            if not in_marker:
+                if spaced:
+                    out.append(" ")
+                out.append("[^")
+                in_marker = True
+            elif spaced and c["text"] != ",":
+                out.append(" ")
+            out.append(c["text"])
+        else:
+            if in_marker:
+                out.append("]")
+                in_marker = False
+            if spaced:
+                out.append(" ")
+            out.append(_plain(c["text"]))
+        prev = c
+    if in_marker:
+        out.append("]")
+    raw = "".join(out)
+    text = re.sub(r"\s+", " ", raw).strip()
+    visible = [c for c in chars if c["text"].strip()]
+    box = visible or chars
+    return Line(
+        top=min(c["top"] for c in box),
+        bottom=max(c["bottom"] for c in box),
+        x0=min(c["x0"] for c in box),
+        x1=max(c["x1"] for c in box),
+        text=text,
+        trailing_space=chars[-1]["text"] == " ",
+        column=column,
+        marker_only=bool(visible) and all(is_marker_char(c, body_size, s) for c in visible),
+        chars=chars,
+    )
+
+
+# ---------------------------------------------------------------- header / columns
+
+
+@dataclass(frozen=True)
+class Header:
+    top: float
+    bottom: float
+    # x extent of each column's header text
+    spans: tuple[tuple[float, float], ...]
+
+
+def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -> Header | None:
+    """Find the table header: the labels' first words left to right on one line.
+
+    The rest of each label is read below its first word (a header cell may
+    wrap); the whole label must match, else this is not the header.
+    """
+    firsts = [lab.split()[0] for lab in labels]
+    by_line: dict[float, list[dict]] = {}
+    for w in words:
+        if w["text"] == firsts[0]:
+            by_line.setdefault(w["top"], []).append(w)
+    for top, starts in sorted(by_line.items()):
+        tol = s.line_tolerance_ratio * (starts[0]["bottom"] - starts[0]["top"])
+        line_words = sorted((w for w in words if abs(w["top"] - top) <= tol), key=lambda w: w["x0"])
+        texts = [w["text"] for w in line_words]
+        # The first words of all labels must appear in order on this line.
+        pos, anchors = 0, []
+        for first in firsts:
+            while pos < len(texts) and texts[pos] != first:
+                pos += 1
+            if pos == len(texts):
+                break
+            anchors.append(line_words[pos])
+            pos += 1
+        if len(anchors) != len(labels):
+            continue
+        spans = []
+        bottom = top
+        for i, (label, anchor) in enumerate(zip(labels, anchors)):
+            x_left = anchor["x0"] - 0.5
+            x_right = anchors[i + 1]["x0"] - 0.5 if i + 1 < len(anchors) else float("inf")
+            got = _read_label(words, anchor, x_left, x_right, len(label.split()))
+            if norm(" ".join(w["text"] for w in got)) != norm(label):
+                break
+            spans.append((min(w["x0"] for w in got), max(w["x1"] for w in got)))
+            bottom = max(bottom, max(w["bottom"] for w in got))
+        else:
+            return Header(top=top, bottom=bottom, spans=tuple(spans))
+    return None
+
+
+def _read_label(words, anchor, x_left, x_right, n_words):
+    """The n words of a header cell from its first word on, in reading order."""
+    height = anchor["bottom"] - anchor["top"]
+    cell = [w for w in words
+            if x_left <= w["x0"] < x_right and anchor["top"] - 0.3 * height <= w["top"]
+            and w["top"] <= anchor["top"] + (n_words + 0.5) * 1.6 * height]
+    cell.sort(key=lambda w: (round(w["top"] / (0.5 * height)), w["x0"]))
+    start = cell.index(anchor) if anchor in cell else 0
+    return cell[start:start + n_words]
+
+
+def header_columns(words: list[dict], labels: tuple[str, ...]) -> list[str]:
+    """Best-effort reading of a header that did not match, for the error message."""
+    return [w["text"] for w in words][: 3 * len(labels)]
+
+
+def column_separators(header: Header, vertical_edges: list[dict], body_words: list[dict],
+                      s: LayoutSettings) -> list[float]:
+    """x of the boundary between each pair of adjacent columns.
+
+    The boundary lies between the end of one header text and the start of
+    the next. A vertical rule there is the boundary; without one, the x in
+    that gap crossed by the fewest body words is.
+    """
+    seps = []
+    for (_, left_end), (right_start, _) in zip(header.spans, header.spans[1:]):
+        rules = [e["x0"] for e in vertical_edges if left_end - s.snap_tolerance <= e["x0"] <= right_start]
+        if rules:
+            seps.append(statistics.median(rules))
+            continue
+        seps.append(_emptiest_x(body_words, left_end, right_start))
+    return seps
+
+
+def _emptiest_x(words: list[dict], lo: float, hi: float, step: float = 0.5) -> float:
+    if hi <= lo:
+        return hi
+    n = int((hi - lo) / step) + 1
+    counts = [0] * n
+    for w in words:
+        a = max(0, int((w["x0"] - lo) / step) + 1)
+        b = min(n - 1, int((w["x1"] - lo) / step))
+        for i in range(a, b + 1):
+            counts[i] += 1
+    least = min(counts)
+    # widest run of least-covered x; its middle is the boundary
+    best, run_start, best_run = (0, 0), None, -1
+    for i, c in enumerate(counts + [least + 1]):
+        if c == least and run_start is None:
+            run_start = i
+        elif c != least and run_start is not None:
+            if i - run_start > best_run:
+                best_run, best = i - run_start, (run_start, i - 1)
+            run_start = None
+    return lo + step * (best[0] + best[1]) / 2
+
+
+def column_of(x_center: float, seps: list[float]) -> int:
+    for i, sep in enumerate(seps):
+        if x_center < sep:
+            return i
+    return len(seps)
+
+
+# ---------------------------------------------------------------- page areas
+
+
+def horizontal_rules(edges: list[dict], s: LayoutSettings) -> list[dict]:
+    """Horizontal edges (lines, rect sides), with near-duplicates merged."""
+    out: list[dict] = []
+    for e in sorted((e for e in edges if e["orientation"] == "h"), key=lambda e: (e["top"], e["x0"])):
+        if out and abs(e["top"] - out[-1]["top"]) <= s.snap_tolerance and e["x0"] <= out[-1]["x1"] + s.snap_tolerance:
+            out[-1] = {**out[-1], "x0": min(out[-1]["x0"], e["x0"]), "x1": max(out[-1]["x1"], e["x1"])}
+        else:
+            out.append(dict(e))
+    return out
+
+
+def footnote_area_top(rules: list[dict], lines: list[Line], table_left: float, table_width: float,
+                      body_top: float, body_size: float, s: LayoutSettings) -> float | None:
+    """Top of the footnote area: the footnote separator, a short rule at the left margin.
+
+    A rule just under text is an underline, not a separator. Without a
+    separator, the footnote area is the block of lines at the foot of the page
+    that start with a footnote number at the left margin.
+    """
+    for r in rules:
+        if r["top"] <= body_top:
+            continue
+        width = r["x1"] - r["x0"]
+        if width > s.footnote_rule_max_width_share * table_width:
+            continue
+        if abs(r["x0"] - table_left) > 2 * body_size:
+            continue
+        underline = any(ln.x0 - 1 <= r["x0"] <= ln.x1 and 0 <= r["top"] - ln.bottom <= 0.4 * body_size
+                        for ln in lines)
+        below = [ln for ln in lines if ln.top > r["top"]]
+        if underline or not below:
+            continue
+        if _starts_with_number(min(below, key=lambda ln: ln.top)):
+            return r["top"]
+    # Fallback: numbered lines at the foot, read upwards.
+    top = None
+    for ln in sorted(lines, key=lambda ln: ln.top, reverse=True):
+        if ln.top <= body_top or ln.x0 > table_left + 2 * body_size:
+            break
+        if _starts_with_number(ln):
+            top = ln.top - 0.1 * body_size
+    return top
+
+
+FOOTNOTE_START = re.compile(r"^(?:\[\^(\d+)\]|(\d+)(?=\s|[A-ZÆØÅa-zæøå]))\s*")
+
+
+def _starts_with_number(line: Line) -> bool:
+    return bool(FOOTNOTE_START.match(line.text))
+
+
+def split_footnote_number(line: Line) -> tuple[int | None, str]:
+    m = FOOTNOTE_START.match(line.text)
+    if not m:
+        return None, line.text
+    return int(m.group(1) or m.group(2)), line.text[m.end():]

@@ -1,0 +1,96 @@
+"""The one place for table and column names, types and descriptions.
+
+Pandera schemas, the Parquet schema, the CSV column order and the Data Package
+are all generated from the definitions here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    # Logical type: string, integer, boolean, list<string>, list<integer>
+    type: str
+    description: str
+    nullable: bool = False
+    # Header label of the column in the source PDF (source columns only).
+    source_label: str | None = None
+
+
+# The seven columns of the Bilag 3 table, in source order, with the header text
+# that identifies each of them in the PDF.
+SOURCE_COLUMNS: tuple[Field, ...] = (
+    Field("initiative", "string", "Initiative and organisation, as printed (first column).",
+          source_label="Initiativ og organisation"),
+    Field("target_group", "string", "Target group (Målgruppe), as printed.",
+          source_label="Målgruppe"),
+    Field("geography", "string", "Geography (Geografi): where the initiative runs, as printed.",
+          source_label="Geografi"),
+    Field("content", "string", "Content of the initiative (Indsatsens indhold), as printed.",
+          source_label="Indsatsens indhold"),
+    Field("goal", "string", "Goal (Målsætning), as printed.",
+          source_label="Målsætning"),
+    Field("intervention_type", "string",
+          "Type of intervention (Typen af intervention), as printed.",
+          source_label="Typen af intervention"),
+    Field("documentation", "string",
+          "Documentation of effect (Dokumentation), as printed; empty when none.",
+          source_label="Dokumentation"),
+)
+SOURCE_COLUMN_NAMES: tuple[str, ...] = tuple(f.name for f in SOURCE_COLUMNS)
+
+INITIATIVES: tuple[Field, ...] = (
+    Field("initiative_id", "integer", "Position of the initiative in the document, 1..n."),
+    Field("section", "string", "Age section heading the initiative stands under."),
+    *SOURCE_COLUMNS,
+    Field("page_start", "integer", "PDF page (1-based) where the initiative's row starts."),
+    Field("page_end", "integer", "PDF page (1-based) where the initiative's row ends."),
+)
+
+FOOTNOTES: tuple[Field, ...] = (
+    Field("number", "integer", "Footnote number as printed."),
+    Field("initiative_id", "integer", "Initiative whose row holds the footnote's marker.",
+          nullable=True),
+    Field("column", "string", "Source column whose cell holds the marker.", nullable=True),
+    Field("text", "string", "Footnote text without its number, whitespace collapsed."),
+    Field("url", "string", "Link target of the footnote (annotation, else URL in the text).",
+          nullable=True),
+    Field("page", "integer", "PDF page (1-based) where the footnote is printed."),
+)
+
+# Interim tables: what the extract stage reads off the PDF, before rows are joined.
+FRAGMENTS: tuple[Field, ...] = (
+    Field("page", "integer", "PDF page (1-based)."),
+    Field("order", "integer", "Position of the fragment on its page, from 0."),
+    Field("kind", "string", "'row' for a table row fragment, 'section' for a section heading."),
+    Field("section", "string", "Section heading text (kind 'section'), else empty.",
+          nullable=True),
+    *(Field(f.name, "string", f"{f.description} Footnote markers inline as [^N].")
+      for f in SOURCE_COLUMNS),
+    Field("top", "number", "Top of the fragment on its page, points from the page top."),
+    Field("bottom", "number", "Bottom of the fragment, points from the page top."),
+    Field("area_bottom", "number", "Lowest point the table may reach on this page."),
+    Field("line_height", "number", "Body line pitch on this page, points."),
+)
+
+RAW_FOOTNOTES: tuple[Field, ...] = (
+    Field("page", "integer", "PDF page (1-based)."),
+    Field("order", "integer", "Position of the footnote on its page, from 0."),
+    Field("number", "integer",
+          "Footnote number; empty for text continuing a footnote from the previous page.",
+          nullable=True),
+    Field("text", "string", "Footnote text without its number."),
+    Field("url", "string", "Link target of the footnote, if any.", nullable=True),
+)
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "initiatives": INITIATIVES,
+    "footnotes": FOOTNOTES,
+}
+INTERIM_TABLES: dict[str, tuple[Field, ...]] = {
+    "fragments": FRAGMENTS,
+    "raw_footnotes": RAW_FOOTNOTES,
+}

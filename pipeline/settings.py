@@ -1,0 +1,41 @@
+"""Tunable settings of the stages, kept as plain frozen data.
+
+Every threshold is relative to the body font size of the page, so the same
+settings work for other fonts, page sizes and zoom levels. Nothing here is a
+coordinate, page number or count of one particular rendering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    # A char this much smaller than the body text is a raised footnote marker.
+    superscript_max_size_ratio: float = 0.8
+    # Chars whose baselines differ by less than this share of the body size are on one line.
+    line_tolerance_ratio: float = 0.35
+    # Gap between chars, as a share of their size, above which they are separate words.
+    word_gap_ratio: float = 0.15
+    # A horizontal rule separates rows when it spans this share of the table width.
+    row_rule_min_width_share: float = 0.5
+    # A footnote separator is a short rule: at most this share of the table width.
+    footnote_rule_max_width_share: float = 0.5
+    # Without rules: a vertical gap this much larger than the usual line gap starts a row.
+    row_gap_extra_ratio: float = 0.3
+    # A line whose right edge is this close (share of body size) to the cell's right text
+    # limit is "full": a single word on a full line was broken by the column width.
+    full_line_tolerance_ratio: float = 0.6
+    # Two rules or edges closer than this (points) are the same.
+    snap_tolerance: float = 1.5
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    layout: LayoutSettings = LayoutSettings()
+    # Worker processes for page-parallel extraction (0 = one per core).
+    workers: int = 1
+
+
+DEFAULT_SETTINGS = ExtractSettings()
