@@ -13,7 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import pandas as pd
 
@@ -39,18 +39,17 @@ class PageResult:
 
 def _open(pdf_path: Path):
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(pdf_path)
         n = len(pdf.pages)
-    except PDFSyntaxError as e:
-        raise InputError(pdf_path, f"not a readable PDF ({e})") from None
     except Exception as e:  # pdfminer raises many kinds for broken or encrypted files
-        name = type(e).__name__
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        name = type(cause).__name__
         if "Password" in name or "Encrypt" in name:
             raise InputError(pdf_path, "the PDF is encrypted; decrypt it first") from None
-        raise InputError(pdf_path, f"not a readable PDF ({name}: {e})") from None
+        detail = str(cause) or name
+        raise InputError(pdf_path, f"not a readable PDF, perhaps truncated or corrupt ({detail})") from None
     if n == 0:
         raise InputError(pdf_path, "the PDF has no pages")
     return pdf
@@ -114,7 +113,6 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     header = layout.find_header(words, HEADER_LABELS, s)
     table_header = header or prev_header
     if table_header is None:
-        _check_foreign_header(words)
         return PageResult(page_no, None, [], [])
     body_top = header.bottom if header else 0.0
 
@@ -162,11 +160,6 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                     top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
         fragments.append(frag)
     return PageResult(page_no, header, fragments, footnotes)
-
-
-def _check_foreign_header(words: list[dict]) -> None:
-    """Nothing to check before the table starts; kept as the hook for header errors."""
-    return None
 
 
 def split_rows(lines: list[Line], rules: list[float], body_size: float, s: LayoutSettings) -> list[list[Line]]:
@@ -373,11 +366,3 @@ def _text_url(text: str) -> str | None:
     if not m:
         return None
     return m.group(0).rstrip(".,;:)]>")
-
-
-def iter_pages(pdf_path: Path) -> Iterable[int]:
-    pdf = _open(pdf_path)
-    try:
-        return range(1, len(pdf.pages) + 1)
-    finally:
-        pdf.close()

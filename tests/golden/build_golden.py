@@ -64,8 +64,25 @@ CONTINUATION_FIRST_CELLS = {
 
 # Cell corrections: (initiative_id, column, wrong, right, pdf_page, reason).
 # 'wrong' must occur exactly once in the (merged, marker-free, whitespace-collapsed) cell.
+_ALZ = "transcription split a word the original wrapped in a narrow column; PDF prints '(Alzheimerforeningen)'"
 CELL_CORRECTIONS: list[tuple[int, str, str, str, str, str]] = [
-    # filled in below (see CORRECTIONS.md)
+    (35, "target_group", "ungdomsuddannelses er.)", "ungdomsuddannelser.)", "10",
+     "narrow-column word split in the transcription ('ungdomsuddannelses er'); PDF: 'ungdomsuddannelser.)'"),
+    (50, "initiative", "(Central-bibliotekerne)", "(Centralbibliotekerne)", "14",
+     "transcription kept a line-end hyphen; PDF prints '(Centralbibliotekerne)' on one line at the top of p.14"),
+    (67, "target_group", "ungdomsudfordring er.", "ungdomsudfordringer.", "18",
+     "narrow-column word split in the transcription ('ungdomsudfordring er'); PDF: 'ungdomsudfordringer.'"),
+    (115, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "29", _ALZ),
+    (116, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "29", _ALZ),
+    (117, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "29", _ALZ),
+    (118, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "29", _ALZ),
+    (119, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "29", _ALZ),
+    (167, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "40", _ALZ),
+    (168, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "40", _ALZ),
+    (177, "target_group", "uddannelsessystem et. .", "uddannelsessystemet.", "42",
+     "narrow-column word split plus a doubled full stop in the transcription; PDF: 'uddannelsessystemet.'"),
+    (195, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "46", _ALZ),
+    (205, "initiative", "(Alzheimerforening en)", "(Alzheimerforeningen)", "48", _ALZ),
 ]
 
 # Footnote text corrections: (number, wrong, right, pdf_page, reason); 'wrong' must occur exactly once.
@@ -78,7 +95,15 @@ FOOTNOTE_TEXT_CORRECTIONS: list[tuple[int, str, str, str, str]] = [
 ]
 
 # Footnote url corrections: (number, wrong_url, right_url, pdf_page, reason).
+_REL = ("the PDF's link annotation (/A /URI) holds this relative path, not the file:/// URL printed in the text "
+        "(the annotation's /Contents and the transcription have the file:/// form)")
 FOOTNOTE_URL_CORRECTIONS: list[tuple[int, str, str, str, str]] = [
+    (34, "file:///C:/Users/b201731/Downloads/Vidensopsamling%20om%20fritidspas%202021.pdf",
+     "../../C:/Users/b201731/Downloads/Vidensopsamling%20om%20fritidspas%202021.pdf", "8", _REL),
+    (160, "https://headspace.dk", "https://headspace.dk/", "39",
+     "the link annotation's /URI ends with '/', the printed text (kept in `text`) and /Contents do not"),
+    (161, "file:///C:/Users/b201731/Downloads/Ramboell-Management-Consulting.pdf",
+     "../../C:/Users/b201731/Downloads/Ramboell-Management-Consulting.pdf", "39", _REL),
 ]
 
 

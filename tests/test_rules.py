@@ -1,0 +1,127 @@
+"""Each extraction rule on tiny inputs."""
+
+import pandas as pd
+import pytest
+
+from pipeline.assemble import assemble, continues_previous
+from pipeline.extract import split_glued_markers, split_rows
+from pipeline.layout import Line, split_footnote_number
+from pipeline.metadata import SOURCE_COLUMN_NAMES
+from pipeline.settings import LayoutSettings
+from pipeline.textjoin import join_lines, markers, strip_markers
+
+S = LayoutSettings()
+
+
+@pytest.mark.parametrize("lines, broken, expected", [
+    (["Samtale/", "behandling"], [False], "Samtale/behandling"),
+    (["Undervisningsforlø", "b"], [True], "Undervisningsforløb"),
+    (["Undervisningsforlø", "b"], [False], "Undervisningsforlø b"),
+    (["etablere en", "1:1-", "relation"], [False, False], "etablere en 1:1-relation"),
+    (["Børn-", "og ungegrupper"], [False], "Børn- og ungegrupper"),
+    (["Opholds-", "eller mødested"], [False], "Opholds- eller mødested"),
+    (["ture ud af huset", "– fx til minigolf"], [False], "ture ud af huset – fx til minigolf"),
+    (["Aktiviteter er bl.a.", "• Yoga", "• Samtalecafe"], [False, False],
+     "Aktiviteter er bl.a. • Yoga • Samtalecafe"),
+])
+def test_join_lines(lines, broken, expected):
+    assert join_lines(lines, broken) == expected
+
+
+def test_markers_are_read_and_removed():
+    text = "Broen (Broen Danmark)[^1] og mere[^17][^18]. Slut [^111, 112]"
+    assert markers(text) == [1, 17, 18, 111, 112]
+    assert strip_markers(text) == "Broen (Broen Danmark) og mere. Slut"
+
+
+@pytest.mark.parametrize("cell, numbers, expected", [
+    ("tekst[^1718]", {17, 18}, "tekst[^17][^18]"),
+    ("tekst[^111, 112]", {111, 112}, "tekst[^111][^112]"),
+    ("tekst[^181 182]", {181, 182}, "tekst[^181][^182]"),
+    ("tekst[^12]", {1, 2, 12}, "tekst[^12]"),       # a defined number is never split
+    ("tekst[^123]", {1, 23}, "tekst[^1][^23]"),
+    ("tekst[^99]", {5}, "tekst[^99]"),              # unknown stays, for validation to report
+])
+def test_split_glued_markers(cell, numbers, expected):
+    assert split_glued_markers(cell, numbers) == expected
+
+
+@pytest.mark.parametrize("text, number, rest", [
+    ("[^12] Link: https://x.dk", 12, "Link: https://x.dk"),
+    ("12 Link: https://x.dk", 12, "Link: https://x.dk"),
+    ("12Link: https://x.dk", 12, "Link: https://x.dk"),
+    ("https://x.dk/side", None, "https://x.dk/side"),
+])
+def test_footnote_number(text, number, rest):
+    line = Line(top=0, bottom=8, x0=0, x1=100, text=text)
+    assert split_footnote_number(line) == (number, rest)
+
+
+def cells(first="", **others):
+    row = {c: "" for c in SOURCE_COLUMN_NAMES}
+    row.update(initiative=first, **others)
+    return row
+
+
+@pytest.mark.parametrize("prev, frag, expected", [
+    (cells("Voksenven (Børns Voksenvenner)[^19]"), cells("", content="og mere tekst."), True),
+    (cells("Forebyggende hjemmebesøg"), cells("(Helsingør Kommune)[^71]", content="og mere."), True),
+    (cells("Aktiviteter på institutioner (Ungdommens"), cells("Røde Kors)[^195]"), True),
+    (cells("Flere med i fællesskaber"), cells("gennem lokale partnerskaber[^126]"), True),
+    (cells("Fællesskabsby (Partnerskab mellem Dansk"), cells("Ringsted Kommune og X)"), True),
+    (cells("Navn A"), cells("Navn B", target_group="blive hjulpet", content="af de frivillige"), True),
+    (cells("Broen (Broen Danmark)[^1]"), cells("Klubber (Ungdommens Røde Kors)[^3]",
+                                               target_group="Børn og unge", content="Indsatsens indhold"), False),
+    (cells("DLO"), cells("Fagtelefon (Børns Vilkår)[^23]", target_group="Børn"), False),
+])
+def test_continues_previous(prev, frag, expected):
+    assert continues_previous(prev, frag) is expected
+
+
+def fragment(page, order, kind="row", section=None, **cells_):
+    row = {"page": page, "order": order, "kind": kind, "section": section,
+           "top": 0.0, "bottom": 0.0, "area_bottom": 0.0, "line_height": 0.0}
+    row.update({c: "" for c in SOURCE_COLUMN_NAMES})
+    row.update(cells_)
+    return row
+
+
+def test_assemble_joins_page_split_rows_and_attributes_markers():
+    fragments = pd.DataFrame([
+        fragment(1, 0, "section", "Ældre (65+)"),
+        fragment(1, 1, initiative="Navn (Org)[^1]", content="Første del af", documentation="Se[^2]"),
+        fragment(2, 0, content="teksten.[^3]"),
+        fragment(2, 1, initiative="Andet (Org)", goal="Mål"),
+    ])
+    raw = pd.DataFrame([
+        {"page": 1, "order": 0, "number": 1, "text": "Link: https://a.dk/", "url": "https://a.dk/"},
+        {"page": 1, "order": 1, "number": 2, "text": "Rapport", "url": None},
+        {"page": 2, "order": 0, "number": None, "text": "fortsat", "url": None},
+        {"page": 2, "order": 1, "number": 3, "text": "Link: https://b.dk/", "url": "https://b.dk/"},
+    ])
+    initiatives, footnotes = assemble(fragments, raw)
+    assert initiatives["initiative"].tolist() == ["Navn (Org)", "Andet (Org)"]
+    assert initiatives.loc[0, "content"] == "Første del af teksten."
+    assert (initiatives.loc[0, "page_start"], initiatives.loc[0, "page_end"]) == (1, 2)
+    assert initiatives["section"].tolist() == ["Ældre (65+)"] * 2
+    assert footnotes[["number", "initiative_id", "column"]].values.tolist() == [
+        [1, 1, "initiative"], [2, 1, "documentation"], [3, 1, "content"]]
+    assert footnotes.loc[1, "text"] == "Rapport fortsat"
+
+
+def line(top, column, text="ord", height=9.0):
+    return Line(top=top, bottom=top + height, x0=0, x1=50, text=text, column=column)
+
+
+def test_split_rows_by_rules():
+    lines = [line(10, 0), line(21, 0), line(10, 3), line(50, 0), line(50, 1)]
+    rows = split_rows(lines, [5.0, 40.0, 80.0], 9.0, S)
+    assert [len(r) for r in rows] == [3, 2]
+
+
+def test_split_rows_by_whitespace_ignores_paragraph_gap_in_one_cell():
+    # row 1: columns 0 and 3, column 3 has a paragraph gap; row 2 starts after a wider gap
+    lines = [line(10, 0), line(10, 3), line(21, 3), line(38, 3),   # 8pt gap, one column only
+             line(60, 0), line(60, 1), line(71, 1)]                 # 13pt gap, columns 0 and 1
+    rows = split_rows(lines, [], 9.0, S)
+    assert [sorted(ln.top for ln in r) for r in rows] == [[10, 10, 21, 38], [60, 60, 71]]
