@@ -216,22 +216,18 @@ def _line_pitch(lines: list[Line]) -> float | None:
 
 
 def _text_right_limits(lines: list[Line], seps: list[float], table_right: float) -> list[float]:
-    """Right edge that text can reach in each column: the boundary less the cell's padding.
+    """Right edge that text can reach in each column: the boundary less the cell padding.
 
-    The padding is read off the left side (text start minus the boundary);
-    word processors pad cells symmetrically.
+    The padding is read off the left sides (text start minus the boundary on
+    its left); word processors pad all cells alike and symmetrically.
     """
-    bounds = [None, *seps]
-    rights = [*seps, table_right]
-    out = []
-    for i, right in enumerate(rights):
+    pads = []
+    for i, sep in enumerate(seps, start=1):
         starts = [ln.x0 for ln in lines if ln.column == i and not ln.marker_only]
-        if bounds[i] is not None and starts:
-            pad = max(0.0, min(starts) - bounds[i])
-        else:
-            pad = 0.0
-        out.append(right - pad)
-    return out
+        if starts:
+            pads.append(max(0.0, min(starts) - sep))
+    pad = statistics.median(pads) if pads else 0.0
+    return [right - pad for right in [*seps, table_right]]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], numbers: set[int],
@@ -244,8 +240,8 @@ def _fragment(seg: list[Line], sections: dict[str, str], numbers: set[int],
     cells = {}
     for i, name in enumerate(SOURCE_COLUMN_NAMES):
         col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
-        broken = [_ends_inside_word(a, b, right_limits[i], body_size, s) for a, b in zip(col, col[1:])]
-        cells[name] = split_glued_markers(join_lines([ln.text for ln in col], broken), numbers)
+        known = [_break_evidence(a, b, right_limits[i], body_size, s) for a, b in zip(col, col[1:])]
+        cells[name] = split_glued_markers(join_lines([ln.text for ln in col], known), numbers)
     if _looks_like_heading(seg, cells):
         raise InputError(None, f"unknown section heading {layout.norm(reading)!r}: add it to "
                          "schemas/reference/sections.csv if it is a new section")
@@ -260,18 +256,20 @@ def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
     return bool(chars) and all("bold" in c["fontname"].lower() for c in chars)
 
 
-def _ends_inside_word(a: Line, b: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:
-    """True when a narrow column broke a single word with no hyphen.
+def _break_evidence(a: Line, b: Line, right_limit: float, body_size: float, s: LayoutSettings) -> str | None:
+    """What the geometry says about the break after line `a`: " ", "" or nothing.
 
-    Evidence: the line is one word that runs to the column's right edge, has
-    no trailing space, and the next line goes on with a lowercase letter.
+    A trailing space char means the line broke at a space. A single word that
+    runs to the column's right edge, followed by a lowercase line, was broken
+    by the column width ("Undervisningsforlø" / "b").
     """
+    if a.trailing_space:
+        return " "
     text = MARKER.sub("", a.text).strip()
-    if not text or " " in text or a.trailing_space:
-        return False
-    if not (text[-1].isalpha() and b.text[:1].islower()):
-        return False
-    return a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+    if (text and " " not in text and text[-1].isalpha() and b.text[:1].islower()
+            and a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size):
+        return ""
+    return None
 
 
 def split_glued_markers(text: str, numbers: set[int]) -> str:

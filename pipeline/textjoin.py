@@ -11,32 +11,40 @@ SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"og", "eller", "samt", "som", "end", "ti
 MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
 
 
-def join_break(prev: str, nxt: str, word_broken: bool = False) -> str:
-    """The separator to put between two lines of one cell: "" or " "."""
+def join_break(prev: str, nxt: str, known: str | None = None) -> str:
+    """The separator between two lines of one cell: "" or " ".
+
+    `known` is what the PDF itself says ("" for a word the column broke, " "
+    where the line kept its trailing space); without it, the text decides.
+    """
     if not prev or not nxt:
         return ""
+    if known is not None:
+        return known
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "
-    if word_broken:
-        return ""
     if last.endswith("/"):
         return ""
-    if last.endswith("-") and not last.endswith(" -") and len(last) > 1 and last[-2].isalnum():
-        first = nxt.split()[0].lower() if nxt.split() else ""
-        return " " if first in SUSPENDED_HYPHEN_FOLLOWERS else ""
+    if last.endswith("-") and len(last) > 1 and last[-2].isalnum():
+        first = nxt.split()[0] if nxt.split() else ""
+        # a hyphen before "og"/"eller" stands for a left-out word part, and
+        # nothing compounds with a bracket or a new capitalised word
+        if first.lower() in SUSPENDED_HYPHEN_FOLLOWERS or not first[:1].islower() and not first[:1].isdigit():
+            return " "
+        return ""
     return " "
 
 
-def join_lines(lines: list[str], broken: list[bool] | None = None) -> str:
-    """Join lines; broken[i] says line i ended inside a word."""
+def join_lines(lines: list[str], known: list[str | None] | None = None) -> str:
+    """Join lines; known[i] is the PDF's own evidence for the break after line i."""
     out = ""
     for i, line in enumerate(lines):
         line = line.strip()
         if not line:
             continue
         if out:
-            out += join_break(out, line, bool(broken and broken[i - 1]))
+            out += join_break(out, line, known[i - 1] if known else None)
         out += line
     return out
 

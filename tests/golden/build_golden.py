@@ -55,11 +55,16 @@ URL_RE = re.compile(r"(?:https?://|file:///)\S+")
 # First cells (as written in the transcription, markers included) of continuation lines whose first cell is not
 # empty but holds only the tail of the initiative name. (Continuations with an empty first cell are generic.)
 CONTINUATION_FIRST_CELLS = {
-    "(Central-bibliotekerne) ⁵¹": "p.14 top: tail of 'Guidet Fælleslæsning ... (Central' from p.13",
-    "(Helsingør Kommune) ⁷¹": "p.19 top: tail of 'Frivilligcenter Helsingør' row from p.18",
-    "Ringsted Kommune og Komitéen for Sundhedsoplysning) ⁸⁶": "p.23 top: tail of 'Fællesskabsby ...' row from p.22",
-    "gennem lokale partnerskaber ¹²⁶": "p.32 top: tail of 'Styrket indsats mod ensomhed ...' row from p.31",
-    "Røde Kors) ¹⁹⁵": "p.45 top: tail of 'Klubber (Ungdommens' row from p.44",
+    "(Central-bibliotekerne) ⁵¹":
+        "p.13->14: tail of 'Guidet Fælleslæsning ... ved landets folkebiblioteker' (initiative 50)",
+    "(Helsingør Kommune) ⁷¹":
+        "p.18->19: tail of 'Sorggruppe for unge i Frivilligcenter Helsingør' (initiative 70)",
+    "Ringsted Kommune og Komitéen for Sundhedsoplysning) ⁸⁶":
+        "p.22->23: tail of 'Fællesskabsby (Partnerskab mellem Dansk almennyttigt Boligselskab,' (initiative 87)",
+    "gennem lokale partnerskaber ¹²⁶":
+        "p.31->32: tail of 'Flere med i fællesskaber' (initiative 129)",
+    "Røde Kors) ¹⁹⁵":
+        "p.44->45: tail of 'Aktiviteter på institutioner (Ungdommens' (initiative 188)",
 }
 
 # Cell corrections: (initiative_id, column, wrong, right, pdf_page, reason).
