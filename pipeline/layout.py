@@ -173,27 +173,21 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
     wrap); the whole label must match, else this is not the header.
     """
     firsts = [lab.split()[0] for lab in labels]
-    by_line: dict[float, list[dict]] = {}
-    for w in words:
-        if w["text"] == firsts[0]:
-            by_line.setdefault(w["top"], []).append(w)
-    for top, starts in sorted(by_line.items()):
-        tol = s.line_tolerance_ratio * (starts[0]["bottom"] - starts[0]["top"])
-        line_words = sorted((w for w in words if abs(w["top"] - top) <= tol), key=lambda w: w["x0"])
-        texts = [w["text"] for w in line_words]
-        # The first words of all labels must appear in order on this line.
-        pos, anchors = 0, []
-        for first in firsts:
-            while pos < len(texts) and texts[pos] != first:
-                pos += 1
-            if pos == len(texts):
+    for start in sorted((w for w in words if w["text"] == firsts[0]), key=lambda w: (w["top"], w["x0"])):
+        height = start["bottom"] - start["top"]
+        # a header cell may be vertically centred, so its first word can sit a line lower
+        near = [w for w in words if abs(w["top"] - start["top"]) <= 1.5 * height]
+        anchors, x = [start], start["x1"]
+        for first in firsts[1:]:
+            cands = [w for w in near if w["text"] == first and w["x0"] >= x]
+            if not cands:
                 break
-            anchors.append(line_words[pos])
-            pos += 1
+            anchors.append(min(cands, key=lambda w: (w["x0"], w["top"])))
+            x = anchors[-1]["x1"]
         if len(anchors) != len(labels):
             continue
         spans = []
-        bottom = top
+        bottom = start["top"]
         for i, (label, anchor) in enumerate(zip(labels, anchors)):
             x_left = anchor["x0"] - 0.5
             x_right = anchors[i + 1]["x0"] - 0.5 if i + 1 < len(anchors) else float("inf")
@@ -203,7 +197,7 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
             spans.append((min(w["x0"] for w in got), max(w["x1"] for w in got)))
             bottom = max(bottom, max(w["bottom"] for w in got))
         else:
-            return Header(top=top, bottom=bottom, spans=tuple(spans))
+            return Header(top=min(a["top"] for a in anchors), bottom=bottom, spans=tuple(spans))
     return None
 
 
@@ -216,11 +210,6 @@ def _read_label(words, anchor, x_left, x_right, n_words):
     cell.sort(key=lambda w: (round(w["top"] / (0.5 * height)), w["x0"]))
     start = cell.index(anchor) if anchor in cell else 0
     return cell[start:start + n_words]
-
-
-def header_columns(words: list[dict], labels: tuple[str, ...]) -> list[str]:
-    """Best-effort reading of a header that did not match, for the error message."""
-    return [w["text"] for w in words][: 3 * len(labels)]
 
 
 def column_separators(header: Header, vertical_edges: list[dict], body_words: list[dict],

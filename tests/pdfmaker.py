@@ -45,9 +45,10 @@ Layout, as a word processor does it
   the table and is always drawn).
 
 The output is deterministic (reportlab ``invariant=1``): the same input gives
-the same bytes. Only fonts known to reportlab can be used (the standard 14, or
-TTFs registered with ``pdfmetrics.registerFont`` beforehand); the standard
-fonts cover Danish letters and "•".
+the same bytes. Fonts: the standard 14 (not embedded, WinAnsi: Danish letters
+and "•" are fine), "Vera" / "Vera-Bold" (TrueType shipped with reportlab,
+registered here, embedded as subsets like a word processor's fonts), or any
+TTF registered with ``pdfmetrics.registerFont`` beforehand.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from reportlab.lib.pagesizes import A4, landscape, portrait
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 __all__ = ["Style", "make_pdf", "HEADER_LABELS", "SECTIONS", "A4", "landscape", "portrait"]
 
@@ -74,6 +78,25 @@ SEPARATOR_SHARE = 0.25  # footnote separator length, share of the table width
 SEPARATOR_GAP = 3.0     # points between the separator and the first footnote line
 
 _MARKER = re.compile(r"\[\^(\d+)\]")
+
+
+def _register_vera() -> None:
+    """Make "Vera" / "Vera-Bold" (TrueType, shipped with reportlab) usable as Style fonts.
+
+    They are embedded as subsets with a ToUnicode map, as a word processor
+    embeds its fonts; the standard 14 fonts are not embedded.
+    """
+    import os
+
+    import reportlab
+
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames() and os.path.exists(os.path.join(folder, file)):
+            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file)))
+
+
+_register_vera()
 
 
 @dataclass(frozen=True)
@@ -441,11 +464,25 @@ def _baseline(box_top: float, size: float, pitch: float) -> float:
     return box_top + 0.5 * (pitch - size) + 0.8 * size
 
 
+class _Text(PDFTextObject):
+    """Text object that writes the standard fonts' text as plain WinAnsi (cp1252).
+
+    reportlab writes "•" as code 127, which WinAnsiEncoding leaves undefined
+    (pdfminer reads it as "(cid:127)"); a word processor writes 0x95.
+    """
+
+    def _formatText(self, text):
+        font = pdfmetrics.getFont(self._fontname)
+        if font._dynamicFont or font._multiByte or font.encName != "WinAnsiEncoding":
+            return super()._formatText(text)
+        return "(%s) Tj" % self._canvas._escape(text.encode("cp1252"))
+
+
 def _draw_line(c: Canvas, x: float, y_top_down: float, H: float, line: _Line, font: str, size: float):
     runs = _runs(line)
     if not runs:
         return
-    t = c.beginText(x, H - y_top_down)
+    t = _Text(c, x, H - y_top_down)
     for text, marker in runs:
         if marker:
             t.setFont(font, size * MARKER_SCALE)
@@ -454,6 +491,7 @@ def _draw_line(c: Canvas, x: float, y_top_down: float, H: float, line: _Line, fo
             t.setFont(font, size)
             t.setRise(0)
         t.textOut(text)
+    t.setRise(0)  # the rise is page state that outlives BT/ET: never leave it raised
     c.drawText(t)
 
 
@@ -497,7 +535,7 @@ def _draw_footnotes(c: Canvas, lay: _Layout, page: _Page):
             base = _baseline(y, fs, lay.fL)
             x = lay.left
             if i == 0:
-                t = c.beginText(x, H - base)
+                t = _Text(c, x, H - base)
                 if s.superscript_footnote_numbers:
                     t.setFont(s.font, fs * MARKER_SCALE)
                     t.setRise(MARKER_RISE * fs)
@@ -507,6 +545,7 @@ def _draw_footnotes(c: Canvas, lay: _Layout, page: _Page):
                     t.textOut(" ")
                 else:
                     t.setFont(s.font, fs)
+                    t.setRise(0)
                     t.textOut(f"{note.number} ")
                 c.drawText(t)
                 x += num_w + space_w
