@@ -7,7 +7,7 @@ PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
 SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble export test clean
+.PHONY: setup run extract assemble normalise export test clean
 
 setup: $(STAMP)
 
@@ -20,14 +20,18 @@ $(STAMP): pyproject.toml
 interim/fragments.parquet interim/raw_footnotes.parquet &: $(PDF) $(SRC) $(STAMP)
 	$(CLI) extract --pdf $(PDF) --interim interim
 
-interim/initiatives.parquet interim/footnotes.parquet &: interim/fragments.parquet interim/raw_footnotes.parquet $(SRC)
+interim/assembled.parquet interim/footnotes.parquet &: interim/fragments.parquet interim/raw_footnotes.parquet $(SRC)
 	$(CLI) assemble --interim interim
 
-processed/initiatives.parquet processed/footnotes.parquet &: interim/initiatives.parquet interim/footnotes.parquet $(SRC)
+interim/initiatives.parquet interim/quality.parquet &: interim/assembled.parquet interim/footnotes.parquet $(SRC)
+	$(CLI) normalise --interim interim
+
+processed/initiatives.parquet processed/quality_report.md &: interim/initiatives.parquet interim/quality.parquet $(SRC)
 	$(CLI) export --interim interim --out processed
 
 extract: interim/fragments.parquet
-assemble: interim/initiatives.parquet
+assemble: interim/assembled.parquet
+normalise: interim/initiatives.parquet
 export: processed/initiatives.parquet
 run: setup export
 

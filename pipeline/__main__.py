@@ -1,4 +1,4 @@
-"""Command line: python -m pipeline run|extract|assemble|export."""
+"""Command line: python -m pipeline run|extract|assemble|normalise|export."""
 
 from __future__ import annotations
 
@@ -63,6 +63,12 @@ def extract(pdf: Path = PDF, interim: Path = INTERIM) -> None:
 def assemble(interim: Path = INTERIM) -> None:
     """Join row fragments into initiatives and attribute footnote markers."""
     _guard(stages.assemble, interim, log)
+
+
+@app.command()
+def normalise(interim: Path = INTERIM) -> None:
+    """Names, organisations, ages, municipalities and intervention types as typed columns."""
+    _guard(stages.normalise, interim, log)
 
 
 @app.command()

@@ -10,7 +10,8 @@ import re
 
 import pandas as pd
 
-from .metadata import FOOTNOTES, INITIATIVES, SOURCE_COLUMN_NAMES
+from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
+from .store import typed
 from .textjoin import join_break, markers, strip_markers
 
 FIRST = SOURCE_COLUMN_NAMES[0]
@@ -102,12 +103,6 @@ def assemble(fragments: pd.DataFrame, raw_footnotes: pd.DataFrame) -> tuple[pd.D
     notes = join_footnotes(raw_footnotes)
     for note in notes:
         note["initiative_id"], note["column"] = where.get(note["number"], (None, None))
-    initiatives = pd.DataFrame(records, columns=[f.name for f in INITIATIVES])
+    initiatives = pd.DataFrame(records, columns=[f.name for f in ASSEMBLED])
     footnotes = pd.DataFrame(notes, columns=[f.name for f in FOOTNOTES])
-    return _typed(initiatives, INITIATIVES), _typed(footnotes, FOOTNOTES)
-
-
-def _typed(df: pd.DataFrame, fields) -> pd.DataFrame:
-    for f in fields:
-        df[f.name] = df[f.name].astype("Int64" if f.type == "integer" else "string")
-    return df
+    return typed(initiatives, ASSEMBLED), typed(footnotes, FOOTNOTES)

@@ -23,6 +23,7 @@ from .layout import Header, Line
 from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLUMNS
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
+from .store import typed
 from .textjoin import MARKER, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
@@ -95,15 +96,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
 
 
 def _frame(rows: list[dict], fields) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=[f.name for f in fields])
-    for f in fields:
-        if f.type == "integer":
-            df[f.name] = df[f.name].astype("Int64")
-        elif f.type == "number":
-            df[f.name] = df[f.name].astype("float64")
-        else:
-            df[f.name] = df[f.name].astype("string")
-    return df
+    return typed(pd.DataFrame(rows, columns=[f.name for f in fields]), fields)
 
 
 def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str, str],

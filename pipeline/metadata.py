@@ -42,12 +42,58 @@ SOURCE_COLUMNS: tuple[Field, ...] = (
 )
 SOURCE_COLUMN_NAMES: tuple[str, ...] = tuple(f.name for f in SOURCE_COLUMNS)
 
-INITIATIVES: tuple[Field, ...] = (
+# What the assemble stage writes: one row per initiative, source text only.
+ASSEMBLED: tuple[Field, ...] = (
     Field("initiative_id", "integer", "Position of the initiative in the document, 1..n."),
     Field("section", "string", "Age section heading the initiative stands under."),
     *SOURCE_COLUMNS,
     Field("page_start", "integer", "PDF page (1-based) where the initiative's row starts."),
     Field("page_end", "integer", "PDF page (1-based) where the initiative's row ends."),
+)
+
+# What the normalise stage adds (the published initiatives table is ASSEMBLED + these).
+NORMALISED: tuple[Field, ...] = (
+    Field("name", "string", "Name of the initiative: the first column without its bracketed organisations."),
+    Field("organisations", "list<string>",
+          "Organisations named in brackets after the name; empty when none are named."),
+    Field("age_min", "integer", "Youngest age targeted, inclusive; empty when open or ambiguous.",
+          nullable=True),
+    Field("age_max", "integer", "Oldest age targeted, inclusive; empty when open or ambiguous.",
+          nullable=True),
+    Field("age_text", "string", "The age notation the target group uses, as printed.", nullable=True),
+    Field("age_source", "string",
+          "explicit (read from the target group), section (the section's band) or ambiguous."),
+    Field("municipalities", "list<string>", "Official names of the municipalities the geography names."),
+    Field("municipality_codes", "list<string>", "3-digit kommunekoder of those municipalities."),
+    Field("regions", "list<string>", "Regions named in the geography text."),
+    Field("geography_scope", "string", "national, regional, municipal or unspecified."),
+    Field("online", "boolean", "The geography says the initiative runs online, virtually or digitally."),
+    Field("municipality_count", "integer",
+          "Number of municipalities the geography says it covers ('60 kommuner'); empty when not said.",
+          nullable=True),
+    Field("intervention_types", "list<string>", "Canonical intervention types, in the cell's order."),
+)
+
+INITIATIVES: tuple[Field, ...] = ASSEMBLED + NORMALISED
+
+INITIATIVE_MUNICIPALITIES: tuple[Field, ...] = (
+    Field("initiative_id", "integer", "Initiative."),
+    Field("municipality_code", "string", "3-digit kommunekode."),
+    Field("municipality", "string", "Official municipality name."),
+    Field("region", "string", "Region the municipality lies in."),
+)
+
+INITIATIVE_INTERVENTION_TYPES: tuple[Field, ...] = (
+    Field("initiative_id", "integer", "Initiative."),
+    Field("intervention_type", "string", "Canonical intervention type (Danish)."),
+    Field("label_en", "string", "English label of the type."),
+)
+
+QUALITY: tuple[Field, ...] = (
+    Field("check", "string", "What was found: ambiguous_age, unknown_place, no_organisation, ..."),
+    Field("initiative_id", "integer", "Initiative concerned, if any.", nullable=True),
+    Field("name", "string", "Name of the initiative, if any.", nullable=True),
+    Field("detail", "string", "The text that caused the item."),
 )
 
 FOOTNOTES: tuple[Field, ...] = (
@@ -89,6 +135,8 @@ RAW_FOOTNOTES: tuple[Field, ...] = (
 TABLES: dict[str, tuple[Field, ...]] = {
     "initiatives": INITIATIVES,
     "footnotes": FOOTNOTES,
+    "initiative_municipalities": INITIATIVE_MUNICIPALITIES,
+    "initiative_intervention_types": INITIATIVE_INTERVENTION_TYPES,
 }
 INTERIM_TABLES: dict[str, tuple[Field, ...]] = {
     "fragments": FRAGMENTS,

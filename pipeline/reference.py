@@ -19,3 +19,61 @@ def load(name: str) -> pd.DataFrame:
 def section_labels() -> dict[str, str]:
     """Casefolded, whitespace-collapsed section heading -> heading as listed."""
     return {" ".join(s.split()).casefold(): s for s in load("sections")["section"]}
+
+
+def section_bands() -> dict[str, "SectionBand"]:
+    from .ages import SectionBand
+
+    def num(v: str) -> int | None:
+        return int(v) if v else None
+
+    return {r.section: SectionBand(num(r.age_min), num(r.age_max), r.single_bound_means)
+            for r in load("sections").itertuples()}
+
+
+def organisation_rules() -> "OrganisationRules":
+    from .names import OrganisationRules
+
+    df = load("organisation_phrases")
+    return OrganisationRules(prefixes=tuple(df.loc[df["kind"] == "prefix", "phrase"]),
+                             unsplit=tuple(df.loc[df["kind"] == "unsplit", "phrase"]))
+
+
+def vocabulary() -> "Vocabulary":
+    from .intervention_types import Vocabulary
+
+    spellings = []
+    for r in load("intervention_types").itertuples():
+        for v in {r.type, *filter(None, r.variants.split(";"))}:
+            spellings.append((v.strip(), r.type))
+    return Vocabulary(tuple(sorted(set(spellings))))
+
+
+@lru_cache(maxsize=None)
+def gazetteer() -> "Gazetteer":
+    from .geography import Gazetteer
+
+    mun = load("municipalities")
+    names: dict[str, tuple[str, str]] = {}
+    for r in load("areas").itertuples():
+        names[r.area] = ("area", "")
+    for r in load("regions").itertuples():
+        for n in [r.region, *filter(None, r.aliases.split(";"))]:
+            names[n] = ("region", r.region)
+    for r in load("gazetteer").itertuples():
+        names[r.place] = ("place", r.municipality_code)
+    for r in load("municipality_aliases").itertuples():
+        names[r.alias] = ("alias", r.municipality_code)
+    for r in mun.itertuples():  # a municipality's own name wins over any other reading
+        names[r.municipality] = ("municipality", r.municipality_code)
+    terms = load("geography_terms")
+    pick = lambda m: tuple(terms.loc[terms["meaning"] == m, "term"])  # noqa: E731
+    return Gazetteer(
+        names=tuple((n, k, v) for n, (k, v) in sorted(names.items())),
+        municipalities=tuple(zip(mun["municipality_code"], mun["municipality"], mun["region"])),
+        nationwide=pick("nationwide"), online=pick("online"), not_places=frozenset(pick("not_a_place")),
+    )
+
+
+def intervention_labels() -> dict[str, str]:
+    return dict(zip(load("intervention_types")["type"], load("intervention_types")["label_en"]))

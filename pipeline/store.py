@@ -31,6 +31,27 @@ ARROW_TYPES = {
 }
 
 
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+
+
+def typed(df: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame:
+    """The frame's columns in metadata order with the metadata's pandas dtypes (lists stay lists)."""
+    df = df[[f.name for f in fields]].copy()
+    for f in fields:
+        if f.type in PANDAS_TYPES:
+            df[f.name] = df[f.name].astype(PANDAS_TYPES[f.type])
+        else:
+            df[f.name] = df[f.name].map(lambda v: list(v) if v is not None and not _isna(v) else [])
+    return df
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
 def arrow_schema(fields: tuple[Field, ...], metadata: dict[str, str] | None = None) -> pa.Schema:
     return pa.schema(
         [pa.field(f.name, ARROW_TYPES[f.type], nullable=True, metadata={"description": f.description})

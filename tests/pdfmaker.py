@@ -29,7 +29,8 @@ Layout, as a word processor does it
   spaces; a line that wrapped at a space keeps the space as its last char (as
   Word prints it). A word too wide for the cell goes on its own line and is cut
   between characters, no hyphen ("Undervisningsforlø" / "b"); a word that does
-  not fit may also break after a "/" inside it ("Samtale/" / "behandling").
+  not fit may also break after a "/" or a hyphen inside it ("Samtale/" /
+  "behandling", "Sjælland-" / "Lolland"), as Word does.
   Line pitch is 1.22 * size; each line is drawn as one string, spaces included.
 * A row that does not fit above the footnote area is split: as many whole
   lines as fit (at least one) stay on the page and the rest of each cell goes
@@ -139,14 +140,9 @@ class _Atom:
 
 @dataclass
 class _Line:
-    atoms: list = field(default_factory=list)
+    """One printed line: its atoms, spaces included (a trailing space hangs past the edge)."""
 
-    @property
-    def width(self) -> float:
-        atoms = self.atoms
-        while atoms and atoms[-1].text == " " and not atoms[-1].marker:
-            atoms = atoms[:-1]  # a trailing space hangs past the edge, like in Word
-        return sum(a.width for a in atoms)
+    atoms: list = field(default_factory=list)
 
 
 def _words(text: str, font: str, size: float, markers: bool = True) -> list[list[_Atom]]:
@@ -176,11 +172,11 @@ def _words(text: str, font: str, size: float, markers: bool = True) -> list[list
     return words
 
 
-def _fits_prefix(word: list[_Atom], room: float, slash_only: bool) -> int:
+def _fits_prefix(word: list[_Atom], room: float, soft_only: bool) -> int:
     """Longest cut (atom count) whose prefix fits in `room`; 0 if none.
 
-    A cut never separates a marker from the text before it. With slash_only the
-    cut must come right after a "/" (and leave something after it).
+    A cut never separates a marker from the text before it. With soft_only the
+    cut must come right after a "/" or a hyphen that follows a letter or digit.
     """
     best, w = 0, 0.0
     for k, a in enumerate(word):
@@ -192,13 +188,13 @@ def _fits_prefix(word: list[_Atom], room: float, slash_only: bool) -> int:
             break
         if word[cut].marker:
             continue
-        if slash_only and a.text != "/":
+        if soft_only and not (a.text == "/" or (a.text == "-" and k and word[k - 1].text.isalnum())):
             continue
         best = cut
     return best
 
 
-def _wrap(words: list[list[_Atom]], avail, space: _Atom, slash_breaks: bool) -> list[_Line]:
+def _wrap(words: list[list[_Atom]], avail, space: _Atom, soft_breaks: bool) -> list[_Line]:
     """Greedy word-processor line breaking. `avail(i)` is the width of line i."""
     lines: list[_Line] = []
     cur: list[_Atom] = []
@@ -221,7 +217,7 @@ def _wrap(words: list[list[_Atom]], avail, space: _Atom, slash_breaks: bool) -> 
             continue
         if cur:
             left = room - width(cur) - space.width
-            cut = _fits_prefix(word, left, slash_only=True) if slash_breaks else 0
+            cut = _fits_prefix(word, left, soft_only=True) if soft_breaks else 0
             if cut:
                 cur += [_Atom(" ", space.width), *word[:cut]]
                 word = word[cut:]
@@ -231,8 +227,8 @@ def _wrap(words: list[list[_Atom]], avail, space: _Atom, slash_breaks: bool) -> 
         # `cur` is empty: the word starts a line; cut it while it is too wide.
         while width(word) > avail(len(lines)):
             room = avail(len(lines))
-            cut = (_fits_prefix(word, room, slash_only=True) if slash_breaks else 0) \
-                or _fits_prefix(word, room, slash_only=False) or 1
+            cut = (_fits_prefix(word, room, soft_only=True) if soft_breaks else 0) \
+                or _fits_prefix(word, room, soft_only=False) or 1
             while cut < len(word) and word[cut].marker:
                 cut += 1
             cur = word[:cut]
@@ -246,14 +242,14 @@ def _wrap(words: list[list[_Atom]], avail, space: _Atom, slash_breaks: bool) -> 
     return lines
 
 
-def _cell_lines(text: str, font: str, size: float, width: float, slash_breaks: bool = True) -> list[_Line]:
+def _cell_lines(text: str, font: str, size: float, width: float) -> list[_Line]:
     text = text or ""
     if not text.strip():
         return []
     space = _Atom(" ", stringWidth(" ", font, size))
     out: list[_Line] = []
     for para in text.split("\n"):
-        out.extend(_wrap(_words(para, font, size), lambda i: width, space, slash_breaks))
+        out.extend(_wrap(_words(para, font, size), lambda i: width, space, soft_breaks=True))
     return out
 
 
@@ -372,7 +368,7 @@ class _Layout:
         for number, (text, url) in sorted(footnotes.items()):
             lead = self._note_number_width(number) + space.width
             words = _words(text.replace("\n", " "), s.font, fs, markers=False)
-            lines = _wrap(words, lambda i: self.width - (lead if i == 0 else 0), space, slash_breaks=False)
+            lines = _wrap(words, lambda i: self.width - (lead if i == 0 else 0), space, soft_breaks=False)
             out[int(number)] = _Note(int(number), text, url, lines)
         return out
 
