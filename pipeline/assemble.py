@@ -6,50 +6,12 @@ pure functions of the interim tables written by the extract stage.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
+from .continuation import continues_previous
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
 from .store import typed
 from .textjoin import join_break, markers, strip_markers
-
-FIRST = SOURCE_COLUMN_NAMES[0]
-
-
-def continues_previous(prev: dict, frag: dict) -> bool:
-    """Is `frag`, the first row on its page, the rest of `prev`, the last row of the page before?
-
-    A new initiative always names itself in the first column, so an empty
-    first cell is a continuation. A first cell that is only the tail of a name
-    (an unmatched ")", a lowercase start, a lone "(organisation)") or a
-    previous first cell with an unclosed "(" also is; so is a row whose other
-    cells mostly go on mid-sentence.
-    """
-    first = strip_markers(frag[FIRST])
-    if not first:
-        return True
-    before = strip_markers(prev[FIRST])
-    if before.count("(") > before.count(")"):
-        return True
-    if _unmatched_close(first) or first[0].islower():
-        return True
-    if re.fullmatch(r"\([^()]*\)", first) and "(" not in before:
-        return True
-    others = [strip_markers(frag[c]) for c in SOURCE_COLUMN_NAMES[1:]]
-    others = [t for t in others if t and t[0].isalpha()]
-    return bool(others) and sum(t[0].islower() for t in others) * 2 > len(others)
-
-
-def _unmatched_close(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth < 0:
-            return True
-    return False
-
 
 def join_rows(fragments: pd.DataFrame) -> list[dict]:
     """Initiative records (cells still holding [^N] markers) in document order."""

@@ -9,6 +9,7 @@ in any order or in parallel.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLU
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
-from .textjoin import MARKER, join_lines
+from .continuation import continues_previous
+from .textjoin import MARKER, join_break, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -142,21 +144,33 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     row_rules = [r["top"] for r in rules
                  if r["x1"] - r["x0"] >= s.row_rule_min_width_share * table_width
                  and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
-    segments = split_rows(lines, row_rules, body_size, s)
+    segments, ruled = split_rows(lines, row_rules, body_size, s)
     line_height = _line_pitch(lines) or 1.2 * body_size
     right_limits = _text_right_limits(lines, seps, table_right)
+    keeps_spaces = any(ln.trailing_space for ln in lines)
 
-    fragments = []
-    for order, seg in enumerate(segments):
-        frag = _fragment(seg, sections, numbers, right_limits, body_size, s)
-        frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height,
-                    top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
+    fragments: list[dict] = []
+    for seg in segments:
+        frag = _fragment(seg, sections, right_limits, keeps_spaces, body_size, s)
+        frag.update(top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
+        prev = fragments[-1] if fragments else None
+        # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
+        if not ruled and prev and prev["kind"] == frag["kind"] == "row" and continues_previous(prev, frag, page_break=False):
+            for name in SOURCE_COLUMN_NAMES:
+                if frag[name]:
+                    prev[name] = prev[name] + join_break(prev[name], frag[name]) + frag[name] if prev[name] else frag[name]
+            prev["bottom"] = frag["bottom"]
+            continue
         fragments.append(frag)
+    resolve_markers(fragments, numbers)
+    for order, frag in enumerate(fragments):
+        frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height)
     return PageResult(page_no, header, fragments, footnotes)
 
 
-def split_rows(lines: list[Line], rules: list[float], body_size: float, s: LayoutSettings) -> list[list[Line]]:
-    """Group the page's cell lines into table rows.
+def split_rows(lines: list[Line], rules: list[float], body_size: float,
+               s: LayoutSettings) -> tuple[list[list[Line]], bool]:
+    """Group the page's cell lines into table rows; also say whether rules did it.
 
     Ruling lines that have text above and below them separate rows. Without
     such rules, a row starts after a vertical gap clearly wider than the gap
@@ -164,7 +178,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float, s: Layou
     several columns at once (a paragraph gap inside one cell does neither).
     """
     if not lines:
-        return []
+        return [], False
     lines = sorted(lines, key=lambda ln: (ln.top, ln.column))
     inner = [y for y in rules if any(ln.bottom <= y for ln in lines) and any(ln.top >= y for ln in lines)]
     if inner:
@@ -174,7 +188,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float, s: Layou
             mid = (ln.top + ln.bottom) / 2
             k = sum(1 for y in bounds if y <= mid)
             segs.setdefault(k, []).append(ln)
-        return [segs[k] for k in sorted(segs)]
+        return [segs[k] for k in sorted(segs)], True
 
     bands: list[list[Line]] = []
     for ln in lines:
@@ -184,8 +198,14 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float, s: Layou
             bands.append([ln])
     gaps = [min(x.top for x in b) - max(x.bottom for x in a) for a, b in zip(bands, bands[1:])]
     if not gaps:
-        return [lines]
-    usual = statistics.median(gaps)
+        return [lines], False
+    # The usual gap between two lines of one cell: the gaps below one line height between
+    # lines of a column; on a page with too few of them, a guess from the font size.
+    in_cell = []
+    for col in {ln.column for ln in lines}:
+        col_lines = [ln for ln in lines if ln.column == col]
+        in_cell.extend(g for a, b in zip(col_lines, col_lines[1:]) if 0 < (g := b.top - a.bottom) < body_size)
+    usual = statistics.median(in_cell) if len(in_cell) >= 5 else 0.25 * body_size
     rows: list[list[Line]] = [list(bands[0])]
     for gap, band in zip(gaps, bands[1:]):
         first_top = min(x.top for x in band)
@@ -194,7 +214,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float, s: Layou
             rows.append(list(band))
         else:
             rows[-1].extend(band)
-    return rows
+    return rows, False
 
 
 def _line_pitch(lines: list[Line]) -> float | None:
@@ -223,73 +243,109 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
     return [right - pad for right in [*seps, table_right]]
 
 
-def _fragment(seg: list[Line], sections: dict[str, str], numbers: set[int],
-              right_limits: list[float], body_size: float, s: LayoutSettings) -> dict:
-    reading = " ".join(ln.text for ln in sorted(seg, key=lambda ln: (round(ln.top / (0.5 * body_size)), ln.x0)))
-    key = layout.norm(reading).casefold()
-    if key in sections:
-        return {"kind": "section", "section": sections[key],
+def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,
+              body_size: float, s: LayoutSettings) -> dict:
+    # A heading is a merged cell that may cross column boundaries: read it whole.
+    whole = layout.build_lines([c for ln in seg for c in ln.chars], body_size, s)
+    reading = layout.norm(" ".join(ln.text for ln in whole))
+    if reading.casefold() in sections:
+        return {"kind": "section", "section": sections[reading.casefold()],
                 **{name: "" for name in SOURCE_COLUMN_NAMES}}
     cells = {}
     for i, name in enumerate(SOURCE_COLUMN_NAMES):
         col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
-        known = [_break_evidence(a, b, right_limits[i], body_size, s) for a, b in zip(col, col[1:])]
-        cells[name] = split_glued_markers(join_lines([ln.text for ln in col], known), numbers)
+        known = [_break_evidence(a, b, right_limits[i], keeps_spaces, body_size, s) for a, b in zip(col, col[1:])]
+        cells[name] = join_lines([ln.text for ln in col], known)
     if _looks_like_heading(seg, cells):
-        raise InputError(None, f"unknown section heading {layout.norm(reading)!r}: add it to "
+        raise InputError(None, f"unknown section heading {reading!r}: add it to "
                          "schemas/reference/sections.csv if it is a new section")
     return {"kind": "row", "section": None, **cells}
 
 
 def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
-    """A bold text in the first column only, with no footnote marker, is a section heading."""
-    if any(cells[name] for name in SOURCE_COLUMN_NAMES[1:]) or MARKER.search(cells[SOURCE_COLUMN_NAMES[0]]):
+    """Bold text with no footnote marker in a row without other cells is a section heading."""
+    if any(MARKER.search(v) for v in cells.values()):
         return False
     chars = [c for ln in seg for c in ln.chars if c["text"].strip()]
     return bool(chars) and all("bold" in c["fontname"].lower() for c in chars)
 
 
-def _break_evidence(a: Line, b: Line, right_limit: float, body_size: float, s: LayoutSettings) -> str | None:
+def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, body_size: float,
+                    s: LayoutSettings) -> str | None:
     """What the geometry says about the break after line `a`: " ", "" or nothing.
 
-    A trailing space char means the line broke at a space. A single word that
-    runs to the column's right edge, followed by a lowercase line, was broken
-    by the column width ("Undervisningsforlø" / "b").
+    A trailing space char means the line broke at a space. Where the renderer
+    keeps such spaces, a line ending in "-" or "/" without one, short of the
+    right edge, broke inside a word ("Sjælland-" / "Lolland"). A single word
+    that runs to the right edge, followed by a lowercase line, was broken by
+    the column width ("Undervisningsforlø" / "b").
     """
     if a.trailing_space:
         return " "
     text = MARKER.sub("", a.text).strip()
-    if (text and " " not in text and text[-1].isalpha() and b.text[:1].islower()
-            and a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size):
+    full = a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+    if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
+        return ""
+    if text and " " not in text and text[-1].isalpha() and b.text[:1].islower() and full:
         return ""
     return None
 
 
-def split_glued_markers(text: str, numbers: set[int]) -> str:
-    """Write each footnote marker as its own [^N].
+def resolve_markers(fragments: list[dict], numbers: set[int]) -> None:
+    """Write every footnote marker on the page as its own [^N], in place.
 
-    Adjacent raised numbers can print as one run ("1718"): split such a run
-    into numbers that the page's footnotes define.
+    Adjacent raised numbers print as one run ("1718" is 17 and 18, "12" may be
+    1 and 2). Each run is read as numbers that the page's footnotes define,
+    choosing the readings that reference the most footnotes once each and,
+    after that, keep the markers in ascending reading order.
     """
-    def repl(m: re.Match) -> str:
-        out = []
-        for group in re.findall(r"\d+", m.group(1)):
-            out.extend(_partition(group, numbers) or [group])
-        return "".join(f"[^{n}]" for n in out)
+    runs = []  # (fragment, column, match, candidate readings)
+    for frag in fragments:
+        for name in SOURCE_COLUMN_NAMES:
+            for m in MARKER.finditer(frag[name] or ""):
+                runs.append((frag, name, m, _readings(m.group(1), numbers)))
+    choice = [r[3][0] for r in runs]
+    open_runs = [i for i, r in enumerate(runs) if len(r[3]) > 1]
+    if open_runs:
+        best, best_key, tried = None, None, 0
+        for combo in itertools.product(*(runs[i][3] for i in open_runs)):
+            tried += 1
+            if tried > 4096:  # pathological page: keep the first readings
+                break
+            trial = list(choice)
+            for i, reading in zip(open_runs, combo):
+                trial[i] = reading
+            key = _reading_score(trial)
+            if best_key is None or key > best_key:
+                best, best_key = trial, key
+        choice = best or choice
+    for frag, name in {(id(r[0]), r[1]): (r[0], r[1]) for r in runs}.values():
+        picks = iter(c for r, c in zip(runs, choice) if r[0] is frag and r[1] == name)
+        frag[name] = MARKER.sub(lambda m: "".join(f"[^{n}]" for n in next(picks)), frag[name])
 
-    return MARKER.sub(repl, text)
+
+def _readings(content: str, numbers: set[int]) -> list[list[str]]:
+    groups = re.findall(r"\d+", content)
+    options = [_partitions(g, numbers) or [[g]] for g in groups]
+    return [sum(parts, []) for parts in itertools.product(*options)][:64]
 
 
-def _partition(digits: str, numbers: set[int]) -> list[str] | None:
+def _partitions(digits: str, numbers: set[int]) -> list[list[str]]:
+    out = []
     if int(digits) in numbers:
-        return [digits]
+        out.append([digits])
     for cut in range(1, len(digits)):
         head, tail = digits[:cut], digits[cut:]
-        if not head.startswith("0") and int(head) in numbers:
-            rest = _partition(tail, numbers - {int(head)})
-            if rest:
-                return [head, *rest]
-    return None
+        if not head.startswith("0") and not tail.startswith("0") and int(head) in numbers:
+            out.extend([head, *rest] for rest in _partitions(tail, numbers - {int(head)}))
+    return out
+
+
+def _reading_score(readings: list[list[str]]) -> tuple[int, int, int]:
+    seq = [int(n) for r in readings for n in r]
+    distinct = len(set(seq))
+    ascending = sum(1 for a, b in zip(seq, seq[1:]) if b > a)
+    return distinct, -(len(seq) - distinct), ascending
 
 
 def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> list[dict]:
@@ -306,9 +362,14 @@ def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> 
 
     notes: list[dict] = []
     expected = None
-    for ln in lines:
+    numbered = [layout.split_footnote_number(ln)[0] if ln.x0 <= left + size else None for ln in lines]
+    for i, ln in enumerate(lines):
         number, rest = layout.split_footnote_number(ln)
-        starts_new = number is not None and ln.x0 <= left + size and (expected is None or number == expected)
+        starts_new = number is not None and numbered[i] is not None and (expected is None or number == expected)
+        # A wrapped line that happens to begin with the next number ("4 kommuner deltog") goes
+        # on after a full line, and the real footnote with that number comes later.
+        if starts_new and i and lines[i - 1].x1 >= full_right and number in numbered[i + 1:]:
+            starts_new = False
         if starts_new:
             notes.append({"number": number, "lines": [rest], "boxes": [ln]})
             expected = number + 1

@@ -173,13 +173,14 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
     wrap); the whole label must match, else this is not the header.
     """
     firsts = [lab.split()[0] for lab in labels]
-    for start in sorted((w for w in words if w["text"] == firsts[0]), key=lambda w: (w["top"], w["x0"])):
+    for start in sorted((w for w in words if _starts_label(w["text"], firsts[0])),
+                        key=lambda w: (w["top"], w["x0"])):
         height = start["bottom"] - start["top"]
         # a header cell may be vertically centred, so its first word can sit a line lower
         near = [w for w in words if abs(w["top"] - start["top"]) <= 1.5 * height]
         anchors, x = [start], start["x1"]
         for first in firsts[1:]:
-            cands = [w for w in near if w["text"] == first and w["x0"] >= x]
+            cands = [w for w in near if _starts_label(w["text"], first) and w["x0"] >= x]
             if not cands:
                 break
             anchors.append(min(cands, key=lambda w: (w["x0"], w["top"])))
@@ -191,8 +192,8 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
         for i, (label, anchor) in enumerate(zip(labels, anchors)):
             x_left = anchor["x0"] - 0.5
             x_right = anchors[i + 1]["x0"] - 0.5 if i + 1 < len(anchors) else float("inf")
-            got = _read_label(words, anchor, x_left, x_right, len(label.split()))
-            if norm(" ".join(w["text"] for w in got)) != norm(label):
+            got = _read_label(words, anchor, x_left, x_right, label)
+            if not got:
                 break
             spans.append((min(w["x0"] for w in got), max(w["x1"] for w in got)))
             bottom = max(bottom, max(w["bottom"] for w in got))
@@ -201,15 +202,32 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
     return None
 
 
-def _read_label(words, anchor, x_left, x_right, n_words):
-    """The n words of a header cell from its first word on, in reading order."""
+def _read_label(words, anchor, x_left, x_right, label):
+    """The words of a header cell from its first word on, in reading order.
+
+    Compared without spaces, so a label that a narrow cell broke inside a
+    word ("interventio" / "n") still matches. None when the cell says
+    something else.
+    """
     height = anchor["bottom"] - anchor["top"]
+    target = "".join(label.split())
     cell = [w for w in words
             if x_left <= w["x0"] < x_right and anchor["top"] - 0.3 * height <= w["top"]
-            and w["top"] <= anchor["top"] + (n_words + 0.5) * 1.6 * height]
+            and w["top"] <= anchor["top"] + (len(target) / 3 + 1) * 1.6 * height]
     cell.sort(key=lambda w: (round(w["top"] / (0.5 * height)), w["x0"]))
-    start = cell.index(anchor) if anchor in cell else 0
-    return cell[start:start + n_words]
+    got, text = [], ""
+    for w in cell[cell.index(anchor):] if anchor in cell else []:
+        text += w["text"]
+        got.append(w)
+        if text == target:
+            return got
+        if not target.startswith(text):
+            return None
+    return None
+
+
+def _starts_label(word: str, first: str) -> bool:
+    return word == first or (len(word) >= min(4, len(first)) and first.startswith(word))
 
 
 def column_separators(header: Header, vertical_edges: list[dict], body_words: list[dict],

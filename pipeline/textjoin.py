@@ -29,8 +29,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     if last.endswith("-") and len(last) > 1 and last[-2].isalnum():
         first = nxt.split()[0] if nxt.split() else ""
         # a hyphen before "og"/"eller" stands for a left-out word part, and
-        # nothing compounds with a bracket or a new capitalised word
-        if first.lower() in SUSPENDED_HYPHEN_FOLLOWERS or not first[:1].islower() and not first[:1].isdigit():
+        # nothing compounds with a bracket; "Sjælland-" + "Lolland" is one word
+        if first.lower() in SUSPENDED_HYPHEN_FOLLOWERS or not first[:1].isalnum():
             return " "
         return ""
     return " "

@@ -5,12 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import stages
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-PDF = ROOT / "raw" / "bilag3_initiativer_ensomhed.pdf"
 
 
 def norm(value) -> str:
@@ -18,10 +16,8 @@ def norm(value) -> str:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("processed")
-    stages.run(PDF, out, tmp_path_factory.mktemp("interim"))
-    return pd.read_parquet(out / "initiatives.parquet"), pd.read_parquet(out / "footnotes.parquet")
+def run(processed):
+    return processed["initiatives"], processed["footnotes"]
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from pipeline.assemble import assemble, continues_previous
-from pipeline.extract import split_glued_markers, split_rows
+from pipeline.assemble import assemble
+from pipeline.continuation import continues_previous
+from pipeline.extract import resolve_markers, split_rows
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
@@ -36,16 +37,23 @@ def test_markers_are_read_and_removed():
     assert strip_markers(text) == "Broen (Broen Danmark) og mere. Slut"
 
 
-@pytest.mark.parametrize("cell, numbers, expected", [
-    ("tekst[^1718]", {17, 18}, "tekst[^17][^18]"),
-    ("tekst[^111, 112]", {111, 112}, "tekst[^111][^112]"),
-    ("tekst[^181 182]", {181, 182}, "tekst[^181][^182]"),
-    ("tekst[^12]", {1, 2, 12}, "tekst[^12]"),       # a defined number is never split
-    ("tekst[^123]", {1, 23}, "tekst[^1][^23]"),
-    ("tekst[^99]", {5}, "tekst[^99]"),              # unknown stays, for validation to report
+@pytest.mark.parametrize("cells, numbers, expected", [
+    (["tekst[^1718]"], {17, 18}, ["tekst[^17][^18]"]),
+    (["tekst[^111, 112]"], {111, 112}, ["tekst[^111][^112]"]),
+    (["tekst[^181 182]"], {181, 182}, ["tekst[^181][^182]"]),
+    (["tekst[^99]"], {5}, ["tekst[^99]"]),                        # unknown stays, for validation
+    # "12" is 12 when 1 and 2 are referenced elsewhere on the page ...
+    (["a[^1]", "b[^12]", "c[^2]"], {1, 2, 12}, ["a[^1]", "b[^12]", "c[^2]"]),
+    # ... and 1, 2 when 12 is
+    (["a[^12]", "b[^12]"], {1, 2, 12}, ["a[^1][^2]", "b[^12]"]),
+    # "1112" on a page with footnotes 1-12 reads 11, 12 (ascending), not 1, 11, 2
+    (["a[^1]", "b[^2]", "c[^3]", "d[^1112]"], set(range(1, 13)) - set(range(4, 11)),
+     ["a[^1]", "b[^2]", "c[^3]", "d[^11][^12]"]),
 ])
-def test_split_glued_markers(cell, numbers, expected):
-    assert split_glued_markers(cell, numbers) == expected
+def test_resolve_markers(cells, numbers, expected):
+    fragments = [{**{c: "" for c in SOURCE_COLUMN_NAMES}, "initiative": cell} for cell in cells]
+    resolve_markers(fragments, numbers)
+    assert [f["initiative"] for f in fragments] == expected
 
 
 @pytest.mark.parametrize("text, number, rest", [
@@ -117,13 +125,14 @@ def line(top, column, text="ord", height=9.0):
 
 def test_split_rows_by_rules():
     lines = [line(10, 0), line(21, 0), line(10, 3), line(50, 0), line(50, 1)]
-    rows = split_rows(lines, [5.0, 40.0, 80.0], 9.0, S)
-    assert [len(r) for r in rows] == [3, 2]
+    rows, ruled = split_rows(lines, [5.0, 40.0, 80.0], 9.0, S)
+    assert ruled and [len(r) for r in rows] == [3, 2]
 
 
 def test_split_rows_by_whitespace_ignores_paragraph_gap_in_one_cell():
     # row 1: columns 0 and 3, column 3 has a paragraph gap; row 2 starts after a wider gap
     lines = [line(10, 0), line(10, 3), line(21, 3), line(38, 3),   # 8pt gap, one column only
              line(60, 0), line(60, 1), line(71, 1)]                 # 13pt gap, columns 0 and 1
-    rows = split_rows(lines, [], 9.0, S)
+    rows, ruled = split_rows(lines, [], 9.0, S)
+    assert not ruled
     assert [sorted(ln.top for ln in r) for r in rows] == [[10, 10, 21, 38], [60, 60, 71]]

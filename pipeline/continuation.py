@@ -1,0 +1,53 @@
+"""When does a row fragment continue the row before it rather than start an initiative?
+
+Used across page breaks (assemble) and, in tables without ruling lines, for
+vertical gaps inside a page (extract).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .metadata import SOURCE_COLUMN_NAMES
+from .textjoin import strip_markers
+
+FIRST = SOURCE_COLUMN_NAMES[0]
+
+
+def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
+    """Is row fragment `frag` the rest of `prev`, the row just before it?
+
+    A new initiative always names itself in the first column, so an empty
+    first cell is a continuation. A first cell that is only the tail of a name
+    (an unmatched ")", a lowercase start, a lone "(organisation)") or a
+    previous first cell with an unclosed "(" also is. Across a page break,
+    where the word processor cut the row, so is a name with no other cell
+    and a row whose other cells mostly go on mid-sentence.
+    """
+    first = strip_markers(frag[FIRST])
+    if not first:
+        return True
+    others = [strip_markers(frag[c]) for c in SOURCE_COLUMN_NAMES[1:]]
+    if page_break and not any(others):  # a new initiative has more than a name
+        return True
+    before = strip_markers(prev[FIRST])
+    if before.count("(") > before.count(")"):
+        return True
+    if _unmatched_close(first) or first[0].islower():
+        return True
+    if re.fullmatch(r"\([^()]*\)", first) and "(" not in before:
+        return True
+    if not page_break:
+        return False
+    others = [t for t in others if t and t[0].isalpha()]
+    return bool(others) and sum(t[0].islower() for t in others) * 2 > len(others)
+
+
+def _unmatched_close(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return True
+    return False
