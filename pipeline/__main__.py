@@ -37,20 +37,24 @@ def main(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or
     STATE.update(quiet=quiet, debug=debug)
 
 
-def _guard(fn, *args, **kwargs) -> None:
+def _guard(fn, *args, unchanged: Path | None = None, **kwargs) -> None:
     try:
         fn(*args, **kwargs)
     except PipelineError as e:
         if STATE["debug"]:
             raise
-        print(f"error: {e}", file=sys.stderr)
+        note = f" ({unchanged}/ left unchanged)" if unchanged is not None else ""
+        print(f"error: {e}{note}", file=sys.stderr)
         raise typer.Exit(code=2)
 
 
+SHRINK = typer.Option(False, "--allow-shrink", help="Publish even if the release lost many rows.")
+
+
 @app.command()
-def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM) -> None:
+def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM, allow_shrink: bool = SHRINK) -> None:
     """All stages on one PDF."""
-    _guard(stages.run, pdf, out, interim, log, progress)
+    _guard(stages.run, pdf, out, interim, log, progress, allow_shrink, unchanged=out)
 
 
 @app.command()
@@ -72,9 +76,9 @@ def normalise(interim: Path = INTERIM) -> None:
 
 
 @app.command()
-def export(interim: Path = INTERIM, out: Path = OUT) -> None:
-    """Write the published tables (Parquet and CSV) to processed/."""
-    _guard(stages.export, interim, out, log)
+def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK) -> None:
+    """Write the published tables (Parquet and CSV), reports and datapackage.json to processed/."""
+    _guard(stages.export, interim, out, log, allow_shrink, unchanged=out)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def assemble(fragments: pd.DataFrame, raw_footnotes: pd.DataFrame) -> tuple[pd.D
         for c in SOURCE_COLUMN_NAMES:
             for n in markers(rec[c]):
                 where.setdefault(n, (rec["initiative_id"], c))
-            rec[c] = strip_markers(rec[c])
+            rec[c] = strip_markers(rec[c]) or None  # an empty cell is missing, not ""
     notes = join_footnotes(raw_footnotes)
     for note in notes:
         note["initiative_id"], note["column"] = where.get(note["number"], (None, None))

@@ -26,19 +26,19 @@ SOURCE_COLUMNS: tuple[Field, ...] = (
     Field("initiative", "string", "Initiative and organisation, as printed (first column).",
           source_label="Initiativ og organisation"),
     Field("target_group", "string", "Target group (Målgruppe), as printed.",
-          source_label="Målgruppe"),
+          nullable=True, source_label="Målgruppe"),
     Field("geography", "string", "Geography (Geografi): where the initiative runs, as printed.",
-          source_label="Geografi"),
+          nullable=True, source_label="Geografi"),
     Field("content", "string", "Content of the initiative (Indsatsens indhold), as printed.",
-          source_label="Indsatsens indhold"),
+          nullable=True, source_label="Indsatsens indhold"),
     Field("goal", "string", "Goal (Målsætning), as printed.",
-          source_label="Målsætning"),
+          nullable=True, source_label="Målsætning"),
     Field("intervention_type", "string",
           "Type of intervention (Typen af intervention), as printed.",
-          source_label="Typen af intervention"),
+          nullable=True, source_label="Typen af intervention"),
     Field("documentation", "string",
           "Documentation of effect (Dokumentation), as printed; empty when none.",
-          source_label="Dokumentation"),
+          nullable=True, source_label="Dokumentation"),
 )
 SOURCE_COLUMN_NAMES: tuple[str, ...] = tuple(f.name for f in SOURCE_COLUMNS)
 
@@ -141,4 +141,24 @@ TABLES: dict[str, tuple[Field, ...]] = {
 INTERIM_TABLES: dict[str, tuple[Field, ...]] = {
     "fragments": FRAGMENTS,
     "raw_footnotes": RAW_FOOTNOTES,
+}
+
+PACKAGE = {
+    "name": "bilag3-initiativer-ensomhed",
+    "title": "Initiatives against loneliness in Denmark (Bilag 3 of the national strategy)",
+    "description": ("The table of 'Bilag 3: Overblik over initiativer relateret til ensomhed', the appendix to "
+                    "Denmark's national strategy against loneliness: one row per initiative with its target "
+                    "group, geography, content, goal, intervention type and documentation, the footnote links, "
+                    "and columns derived from the text (organisations, age range, municipalities, types)."),
+    "source_title": "Bilag 3: Overblik over initiativer relateret til ensomhed",
+    "licenses": [{"name": "other-at", "title": "Danish public-sector publication: the facts may be reused "
+                  "with attribution to the source; check the publisher's terms before redistribution"}],
+    "tables": {
+        "initiatives": "One row per initiative, in document order: the seven source columns as printed "
+                       "(cleaned text) and the normalised columns.",
+        "footnotes": "One row per footnote: its text, link and the initiative and column whose cell holds "
+                     "its marker.",
+        "initiative_municipalities": "One row per initiative and municipality its geography names.",
+        "initiative_intervention_types": "One row per initiative and intervention type.",
+    },
 }

@@ -39,3 +39,16 @@ class ExtractSettings:
 
 
 DEFAULT_SETTINGS = ExtractSettings()
+
+
+@dataclass(frozen=True)
+class ReleaseSettings:
+    # A new release with this share fewer initiatives or footnotes than the last one stops the run.
+    max_shrink: float = 0.10
+    # Great Expectations: row counts within this share of the previous release's.
+    row_count_band: float = 0.25
+    # Great Expectations: at least this share of initiatives has a footnote with a usable link.
+    min_share_with_link: float = 0.5
+
+
+RELEASE = ReleaseSettings()

@@ -5,24 +5,31 @@ assemble:  interim/ -> interim/assembled.parquet, interim/footnotes.parquet
 normalise: interim/ -> interim/initiatives.parquet, interim/initiative_municipalities.parquet,
                        interim/initiative_intervention_types.parquet, interim/quality.parquet
 export:    interim/ -> processed/<table>.parquet and .csv for every published table,
-                       processed/quality_report.md and .json
+                       processed/quality_report.md and .json, release.json, datapackage.json, codebook.md
+
+Each stage checks what it is about to write against its Pandera schemas
+(pipeline/schemas.py) and writes nothing when a check fails; it writes into
+a temporary folder and moves the files into place only when all are written.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
+from . import __version__
 from . import assemble as assemble_mod
 from . import extract as extract_mod
-from . import quality_report
-from .errors import InputError
+from . import package, quality_report, schemas
+from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise as normalise_fn
+from .settings import RELEASE
 from .source import inspect_source
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
 
@@ -45,6 +52,9 @@ def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None) -> None:
     source = inspect_source(pdf)
     log(source.describe())
     fragments, footnotes = extract_mod.extract(source.path, progress=progress)
+    schemas.require(f"extract of {source.path}", schemas.check_table("fragments", fragments)
+                    + schemas.check_table("raw_footnotes", footnotes)
+                    + schemas.check_markers(fragments, footnotes))
     meta = {"source_file": source.path.name, "source_sha256": source.sha256, "source_title": source.title}
     with staged_dir(interim) as tmp:
         write_parquet(fragments, tmp / "fragments.parquet", FRAGMENTS, meta)
@@ -57,6 +67,8 @@ def assemble(interim: Path, log: Log = _quiet) -> None:
     fragments, meta = _read(interim / "fragments.parquet")
     raw_footnotes, _ = _read(interim / "raw_footnotes.parquet")
     initiatives, footnotes = assemble_mod.assemble(fragments, raw_footnotes)
+    schemas.require("assemble", schemas.check_table("assembled", initiatives)
+                    + schemas.check_table("footnotes", footnotes))
     with staged_dir(interim) as tmp:
         write_parquet(initiatives, tmp / "assembled.parquet", ASSEMBLED, meta)
         write_parquet(footnotes, tmp / "footnotes.parquet", FOOTNOTES, meta)
@@ -67,6 +79,9 @@ def normalise(interim: Path, log: Log = _quiet) -> None:
     initiatives, meta = _read(interim / "assembled.parquet")
     footnotes, _ = _read(interim / "footnotes.parquet")
     result = normalise_fn(initiatives, footnotes, Params.from_reference())
+    schemas.require("normalise", schemas.check_table("initiatives", result.initiatives)
+                    + schemas.check_table("initiative_municipalities", result.municipalities)
+                    + schemas.check_table("initiative_intervention_types", result.intervention_types))
     with staged_dir(interim) as tmp:
         write_parquet(result.initiatives, tmp / "initiatives.parquet", INITIATIVES, meta)
         write_parquet(result.municipalities, tmp / "initiative_municipalities.parquet",
@@ -78,20 +93,58 @@ def normalise(interim: Path, log: Log = _quiet) -> None:
     log("normalise: quality items " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "none"))
 
 
-def export(interim: Path, out: Path, log: Log = _quiet) -> None:
+def release_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    return {name: len(df) for name, df in tables.items()}
+
+
+def previous_release(out: Path) -> dict:
+    path = out / "release.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"not valid JSON ({e})") from None
+
+
+def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: float) -> list[str]:
+    """Tables that lost more than `max_shrink` of their rows since the previous release."""
+    out = []
+    for name in ("initiatives", "footnotes"):
+        before, now = previous.get(name), counts.get(name, 0)
+        if before and now < before * (1 - max_shrink):
+            out.append(f"{name}: {now} rows, {before - now} fewer than the previous release's {before} "
+                       f"(more than {max_shrink:.0%}); rerun with --allow-shrink if that is right")
+    return out
+
+
+def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False) -> None:
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
+    tables = {name: df for name, (df, _) in frames.items()}
     quality, meta = _read(interim / "quality.parquet")
+    schemas.require("export", schemas.check_release(tables, quality))
+    counts = release_counts(tables)
+    previous = previous_release(out)
+    if not allow_shrink:
+        shrunk = check_shrink(counts, previous.get("counts", {}), RELEASE.max_shrink)
+        if shrunk:
+            raise PipelineError("release shrank: " + "; ".join(shrunk))
     with staged_dir(out) as tmp:
         for name, fields in TABLES.items():
             df, table_meta = frames[name]
             write_parquet(df, tmp / f"{name}.parquet", fields, table_meta)
             write_csv(df, tmp / f"{name}.csv", fields)
         quality_report.write(quality, tmp, meta.get("source_title", ""))
-    log(f"export: wrote {len(TABLES)} tables and the quality report to {out}")
+        release = {"pipeline_version": __version__, **meta, "counts": counts,
+                   "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
+                       "source_sha256") else previous.get("previous_counts", {})}
+        (tmp / "release.json").write_text(json.dumps(release, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        package.write(tmp, meta)
+    log(f"export: wrote {len(TABLES)} tables, the quality report and datapackage.json to {out}")
 
 
-def run(pdf: Path, out: Path, interim: Path, log: Log = _quiet, progress=None) -> None:
+def run(pdf: Path, out: Path, interim: Path, log: Log = _quiet, progress=None, allow_shrink: bool = False) -> None:
     extract(pdf, interim, log, progress)
     assemble(interim, log)
     normalise(interim, log)
-    export(interim, out, log)
+    export(interim, out, log, allow_shrink)

@@ -1,0 +1,87 @@
+"""The Frictionless Data Package (datapackage.json) and the codebook, made from pipeline/metadata.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import __version__
+from .metadata import PACKAGE, TABLES, Field
+from .source import sha256_of
+
+CSV_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+
+
+def _field(f: Field, fmt: str) -> dict:
+    out = {"name": f.name, "description": f.description}
+    if f.type.startswith("list<"):
+        if fmt == "csv":
+            out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
+        else:
+            out.update(type="array")
+    else:
+        out["type"] = CSV_TYPES[f.type]
+    if not f.nullable and not f.type.startswith("list<"):
+        out["constraints"] = {"required": True}
+    return out
+
+
+def datapackage(folder: Path, meta: dict[str, str]) -> dict:
+    """The package for the tables in `folder`, with each file's size and sha256.
+
+    The Parquet files are listed as files, not tables: frictionless reads
+    Parquet through pandas, which turns nullable integers into floats and
+    lists into arrays it cannot type, so it would reject correct data. Their
+    schema is given all the same, and the files carry it themselves.
+    """
+    resources = []
+    for name, fields in TABLES.items():
+        for fmt in ("csv", "parquet"):
+            path = folder / f"{name}.{fmt}"
+            res = {
+                "name": f"{name}-{fmt}",
+                "type": "table" if fmt == "csv" else "file",
+                "path": path.name,
+                "format": fmt,
+                "description": PACKAGE["tables"][name],
+                "bytes": path.stat().st_size,
+                "hash": f"sha256:{sha256_of(path)}",
+                "schema": {"fields": [_field(f, fmt) for f in fields]},
+            }
+            if fmt == "csv":
+                res.update(mediatype="text/csv", encoding="utf-8-sig")
+            else:
+                res.update(mediatype="application/vnd.apache.parquet")
+            resources.append(res)
+    return {
+        "name": PACKAGE["name"],
+        "title": PACKAGE["title"],
+        "description": PACKAGE["description"],
+        "version": __version__,
+        "licenses": PACKAGE["licenses"],
+        "sources": [{"title": meta.get("source_title") or PACKAGE["source_title"],
+                     "path": meta.get("source_file", ""),
+                     "description": f"sha256 {meta.get('source_sha256', '')}"}],
+        "resources": resources,
+    }
+
+
+def codebook(meta: dict[str, str]) -> str:
+    lines = [f"# Codebook: {PACKAGE['title']}", "", PACKAGE["description"], "",
+             f"Source: {meta.get('source_title') or PACKAGE['source_title']} "
+             f"(`{meta.get('source_file', '')}`, sha256 `{meta.get('source_sha256', '')}`).", "",
+             "Every table comes as Parquet (typed; list columns as lists) and as CSV (UTF-8 with BOM; "
+             "list columns joined with '; ').", ""]
+    for name, fields in TABLES.items():
+        lines += [f"## {name}", "", PACKAGE["tables"][name], "", "| column | type | may be empty | description |",
+                  "|---|---|---|---|"]
+        for f in fields:
+            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {f.description} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write(folder: Path, meta: dict[str, str]) -> None:
+    (folder / "datapackage.json").write_text(
+        json.dumps(datapackage(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / "codebook.md").write_text(codebook(meta), encoding="utf-8")
