@@ -7,7 +7,7 @@ PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
 SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble normalise export test clean
+.PHONY: setup run extract assemble normalise export validate test clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,9 @@ assemble: interim/assembled.parquet
 normalise: interim/initiatives.parquet
 export: processed/initiatives.parquet
 run: setup export
+# always runs: validation is what CI and a release reviewer ask for
+validate: setup processed/initiatives.parquet
+	$(CLI) validate --out processed
 
 test: setup
 	$(PY) -m pytest

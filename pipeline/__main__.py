@@ -81,5 +81,22 @@ def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK
     _guard(stages.export, interim, out, log, allow_shrink, unchanged=out)
 
 
+@app.command()
+def validate(out: Path = OUT) -> None:
+    """Pandera and Great Expectations over a processed release; report in OUT/reports/."""
+    from .validate import validate as run_validation
+
+    def check() -> None:
+        report = run_validation(out)
+        for c in report.failed:
+            print(f"FAILED [{c.tool}] {c.table}: {c.name}: {c.detail}", file=sys.stderr)
+        log(f"validate: {len(report.checks) - len(report.failed)}/{len(report.checks)} checks passed; "
+            f"report in {out / 'reports' / 'validation.html'}")
+        if report.failed:
+            raise PipelineError(f"{out}: {len(report.failed)} validation check(s) failed")
+
+    _guard(check)
+
+
 if __name__ == "__main__":
     app()

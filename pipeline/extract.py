@@ -38,6 +38,8 @@ class PageResult:
     header: Header | None
     fragments: list[dict]
     footnotes: list[dict]
+    # before the table: a line that looks like a header with other columns
+    near_header: str | None = None
 
 
 def _open(pdf_path: Path):
@@ -72,6 +74,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     fragments: list[dict] = []
     footnotes: list[dict] = []
     header: Header | None = None
+    near_header: str | None = None
     try:
         n = len(pdf.pages)
         for i in range(n):
@@ -85,15 +88,19 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             finally:
                 page.close()
             header = result.header or header
+            near_header = near_header or result.near_header
             fragments.extend(result.fragments)
             footnotes.extend(result.footnotes)
             if progress:
                 progress(i + 1, n)
     finally:
         pdf.close()
+    expected = ", ".join(HEADER_LABELS)
+    if header is None and near_header:
+        raise InputError(pdf_path, f"the table header has other columns than the seven expected: "
+                         f"found {near_header!r}; expected {expected}")
     if header is None:
-        raise InputError(pdf_path, "no table with the expected header found "
-                         f"(looked for the columns: {', '.join(HEADER_LABELS)})")
+        raise InputError(pdf_path, f"no table with the expected header found (looked for the columns: {expected})")
     return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
 
 
@@ -108,7 +115,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     header = layout.find_header(words, HEADER_LABELS, s)
     table_header = header or prev_header
     if table_header is None:
-        return PageResult(page_no, None, [], [])
+        return PageResult(page_no, None, [], [], layout.partial_header(words, HEADER_LABELS))
     body_top = header.bottom if header else 0.0
 
     chars = [c for c in page.chars if c["top"] >= body_top - 0.5]

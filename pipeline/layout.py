@@ -202,6 +202,19 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
     return None
 
 
+def partial_header(words: list[dict], labels: tuple[str, ...], min_found: int = 3) -> str | None:
+    """The text of a line that starts several of the labels but is not the header: a changed table."""
+    firsts = {lab.split()[0] for lab in labels}
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(round(w["top"]), []).append(w)
+    for top in sorted(lines):
+        texts = [w["text"] for w in sorted(lines[top], key=lambda w: w["x0"])]
+        if len(firsts & set(texts)) >= min_found:
+            return " ".join(texts)
+    return None
+
+
 def _read_label(words, anchor, x_left, x_right, label):
     """The words of a header cell from its first word on, in reading order.
 

@@ -10,11 +10,16 @@ PDF = ROOT / "raw" / "bilag3_initiativer_ensomhed.pdf"
 
 
 @pytest.fixture(scope="session")
-def bundled_run(tmp_path_factory):
-    """The whole pipeline on the bundled PDF, once per test session: the processed folder."""
-    out = tmp_path_factory.mktemp("processed")
-    stages.run(PDF, out, tmp_path_factory.mktemp("interim"))
-    return out
+def bundled(tmp_path_factory):
+    """The whole pipeline on the bundled PDF, once per test session: (processed, interim) folders."""
+    out, interim = tmp_path_factory.mktemp("processed"), tmp_path_factory.mktemp("interim")
+    stages.run(PDF, out, interim)
+    return out, interim
+
+
+@pytest.fixture(scope="session")
+def bundled_run(bundled):
+    return bundled[0]
 
 
 @pytest.fixture(scope="session")

@@ -117,6 +117,7 @@ class Style:
     superscript_footnote_numbers: bool = False  # "¹ text" (Word) instead of "1 text" in the footnote area
     text_urls_only: bool = False             # no link annotations: URLs only as text
     padding: float = 2.0                     # cell padding, all four sides
+    header: tuple = ()                       # header labels; empty = HEADER_LABELS
 
     def __post_init__(self):
         if self.rules not in ("grid", "horizontal", "none"):
@@ -333,7 +334,8 @@ class _Layout:
         self.breaks = set(breaks or ())
         self.intro = intro
         self.notes = self._notes(footnotes)
-        self.header = _Block("header", [self._text_cell(lab, i, bold=True) for i, lab in enumerate(HEADER_LABELS)])
+        labels = s.header or HEADER_LABELS
+        self.header = _Block("header", [self._text_cell(lab, i, bold=True) for i, lab in enumerate(labels)])
         self.blocks = [self._block(i, item) for i, item in enumerate(items)]
         for b in self.blocks:
             for cell in b.cells:
