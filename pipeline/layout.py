@@ -328,13 +328,17 @@ def footnote_area_top(rules: list[dict], lines: list[Line], table_left: float, t
             continue
         if _starts_with_number(min(below, key=lambda ln: ln.top)):
             return r["top"]
-    # Fallback: numbered lines at the foot, read upwards.
-    top = None
+    # Fallback: the block of lines at the foot of the page, read upwards while the lines
+    # follow each other closely and start at the left margin; it starts with a numbered line.
+    top, prev = None, None
     for ln in sorted(lines, key=lambda ln: ln.top, reverse=True):
-        if ln.top <= body_top or ln.x0 > table_left + 2 * body_size:
+        if ln.top <= body_top or ln.x0 > table_left + 3 * body_size:
+            break
+        if prev is not None and prev.top - ln.bottom > 0.8 * body_size:
             break
         if _starts_with_number(ln):
             top = ln.top - 0.1 * body_size
+        prev = ln
     return top
 
 

@@ -118,6 +118,7 @@ class Style:
     text_urls_only: bool = False             # no link annotations: URLs only as text
     padding: float = 2.0                     # cell padding, all four sides
     header: tuple = ()                       # header labels; empty = HEADER_LABELS
+    footnote_rule: bool = True               # draw the short separator rule above the footnotes
 
     def __post_init__(self):
         if self.rules not in ("grid", "horizontal", "none"):
@@ -521,7 +522,8 @@ def _draw_footnotes(c: Canvas, lay: _Layout, page: _Page):
     n_lines = sum(len(n.lines) for n in notes)
     y = H - s.margin - n_lines * lay.fL          # top of the first footnote line box
     c.setLineWidth(RULE_WIDTH)
-    c.line(lay.left, H - (y - SEPARATOR_GAP), lay.left + SEPARATOR_SHARE * lay.width, H - (y - SEPARATOR_GAP))
+    if lay.s.footnote_rule:
+        c.line(lay.left, H - (y - SEPARATOR_GAP), lay.left + SEPARATOR_SHARE * lay.width, H - (y - SEPARATOR_GAP))
     space_w = stringWidth(" ", s.font, fs)
     for note in notes:
         num_w = lay._note_number_width(note.number)
