@@ -7,7 +7,7 @@ PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
 SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble normalise export validate test clean
+.PHONY: setup run extract assemble normalise export validate report diff bench test clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,18 @@ run: setup export
 # always runs: validation is what CI and a release reviewer ask for
 validate: setup processed/initiatives.parquet
 	$(CLI) validate --out processed
+
+# the report is written by export; this rewrites it alone
+report: setup processed/initiatives.parquet
+	$(CLI) report --out processed
+
+NEW ?= processed
+diff: setup
+	@test -n "$(OLD)" || { echo "usage: make diff OLD=old/processed [NEW=processed] [JSON=changes.json]" >&2; exit 2; }
+	$(CLI) diff $(OLD) $(NEW) $(if $(JSON),--json $(JSON))
+
+bench: setup
+	$(PY) bench/benchmark.py --out bench/results
 
 test: setup
 	$(PY) -m pytest

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from . import stages
 from .errors import PipelineError
+from .settings import DEFAULT_SETTINGS, ExtractSettings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Bilag 3 pipeline: PDF -> interim/ -> processed/.")
@@ -49,36 +51,43 @@ def _guard(fn, *args, unchanged: Path | None = None, **kwargs) -> None:
 
 
 SHRINK = typer.Option(False, "--allow-shrink", help="Publish even if the release lost many rows.")
+FORCE = typer.Option(False, "--force", help="Recompute even when inputs and code are unchanged.")
+WORKERS = typer.Option(0, "--workers", help="Processes reading pages (0 = one per core).")
+
+
+def _settings(workers: int) -> ExtractSettings:
+    return replace(DEFAULT_SETTINGS, workers=workers)
 
 
 @app.command()
-def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM, allow_shrink: bool = SHRINK) -> None:
+def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM, allow_shrink: bool = SHRINK,
+        force: bool = FORCE, workers: int = WORKERS) -> None:
     """All stages on one PDF."""
-    _guard(stages.run, pdf, out, interim, log, progress, allow_shrink, unchanged=out)
+    _guard(stages.run, pdf, out, interim, log, progress, allow_shrink, force, _settings(workers), unchanged=out)
 
 
 @app.command()
-def extract(pdf: Path = PDF, interim: Path = INTERIM) -> None:
+def extract(pdf: Path = PDF, interim: Path = INTERIM, force: bool = FORCE, workers: int = WORKERS) -> None:
     """Read the table fragments and footnotes off the PDF into interim/."""
-    _guard(stages.extract, pdf, interim, log, progress)
+    _guard(stages.extract, pdf, interim, log, progress, force, _settings(workers))
 
 
 @app.command()
-def assemble(interim: Path = INTERIM) -> None:
+def assemble(interim: Path = INTERIM, force: bool = FORCE) -> None:
     """Join row fragments into initiatives and attribute footnote markers."""
-    _guard(stages.assemble, interim, log)
+    _guard(stages.assemble, interim, log, force)
 
 
 @app.command()
-def normalise(interim: Path = INTERIM) -> None:
+def normalise(interim: Path = INTERIM, force: bool = FORCE) -> None:
     """Names, organisations, ages, municipalities and intervention types as typed columns."""
-    _guard(stages.normalise, interim, log)
+    _guard(stages.normalise, interim, log, force)
 
 
 @app.command()
-def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK) -> None:
+def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK, force: bool = FORCE) -> None:
     """Write the published tables (Parquet and CSV), reports and datapackage.json to processed/."""
-    _guard(stages.export, interim, out, log, allow_shrink, unchanged=out)
+    _guard(stages.export, interim, out, log, allow_shrink, force, unchanged=out)
 
 
 @app.command()
@@ -96,6 +105,28 @@ def validate(out: Path = OUT) -> None:
             raise PipelineError(f"{out}: {len(report.failed)} validation check(s) failed")
 
     _guard(check)
+
+
+@app.command()
+def report(out: Path = OUT) -> None:
+    """Write OUT/report.html: charts and quality items of a processed release, one self-contained page."""
+    from .report import write_report
+
+    _guard(lambda: log(f"report: wrote {write_report(out)}"))
+
+
+@app.command()
+def diff(old: Path = typer.Argument(..., help="Processed folder of the earlier release."),
+         new: Path = typer.Argument(..., help="Processed folder of the later release."),
+         json_path: Path = typer.Option(None, "--json", help="Also write the diff as JSON to this file.")) -> None:
+    """What changed between two processed releases: added, removed and changed initiatives (Markdown on stdout)."""
+    from .diff import release_label, run_diff, to_markdown
+
+    def show() -> None:
+        result = run_diff(old, new, json_path=json_path)
+        print(to_markdown(result, f"{old}: {release_label(old)}", f"{new}: {release_label(new)}"))
+
+    _guard(show)
 
 
 if __name__ == "__main__":

@@ -17,5 +17,8 @@ class InputError(PipelineError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
 
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (InputError, (self.path, self.problem))
+
     def with_path(self, path: Path | str) -> "InputError":
         return self if self.path else InputError(path, self.problem)

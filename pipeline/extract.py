@@ -10,8 +10,10 @@ in any order or in parallel.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import statistics
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -62,7 +64,12 @@ def _open(pdf_path: Path):
 
 def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read every page; return (fragments, raw_footnotes) in document order."""
+    """Read every page; return (fragments, raw_footnotes) in document order.
+
+    Pages up to the table header are read in order; the header's geometry then
+    lets the remaining pages be read independently, in a process pool when
+    `settings.workers` allows. The result does not depend on the worker count.
+    """
     pdf_path = Path(pdf_path)
     if not pdf_path.exists():
         raise InputError(pdf_path, "file does not exist")
@@ -71,28 +78,17 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             raise InputError(pdf_path, "not a PDF (no %PDF header)")
     sections = section_labels()
     pdf = _open(pdf_path)
-    fragments: list[dict] = []
-    footnotes: list[dict] = []
+    n = len(pdf.pages)
+    results: list[PageResult] = []
     header: Header | None = None
     near_header: str | None = None
     try:
-        n = len(pdf.pages)
-        for i in range(n):
-            page = pdf.pages[i]
-            try:
-                result = read_page(page, i + 1, header, sections, settings.layout)
-            except InputError:
-                raise
-            except Exception as e:
-                raise InputError(pdf_path, f"page {i + 1} could not be read ({type(e).__name__}: {e})") from None
-            finally:
-                page.close()
-            header = result.header or header
-            near_header = near_header or result.near_header
-            fragments.extend(result.fragments)
-            footnotes.extend(result.footnotes)
+        while len(results) < n and header is None:
+            result = _read_one(pdf, pdf_path, len(results), None, sections, settings.layout)
+            results.append(result)
+            header, near_header = result.header, near_header or result.near_header
             if progress:
-                progress(i + 1, n)
+                progress(len(results), n)
     finally:
         pdf.close()
     expected = ", ".join(HEADER_LABELS)
@@ -101,7 +97,56 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
                          f"found {near_header!r}; expected {expected}")
     if header is None:
         raise InputError(pdf_path, f"no table with the expected header found (looked for the columns: {expected})")
+
+    rest = list(range(len(results), n))
+    workers = _worker_count(settings.workers, len(rest))
+    chunks = [rest[i:i + settings.pages_per_task] for i in range(0, len(rest), settings.pages_per_task)]
+    jobs = [(pdf_path, chunk, header, sections, settings.layout) for chunk in chunks]
+    if workers <= 1:
+        done = map(_read_pages, jobs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        done = pool.map(_read_pages, jobs)
+    try:
+        for chunk_results in done:
+            results.extend(chunk_results)
+            if progress:
+                progress(len(results), n)
+    finally:
+        if workers > 1:
+            pool.shutdown(cancel_futures=True)
+    fragments = [f for r in results for f in r.fragments]
+    footnotes = [f for r in results for f in r.footnotes]
     return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
+
+
+def _worker_count(wanted: int, pages: int) -> int:
+    cores = os.cpu_count() or 1
+    workers = cores if wanted <= 0 else wanted
+    # a process pool costs more than it saves on a short document
+    return 1 if pages < 2 * DEFAULT_SETTINGS.pages_per_task else min(workers, cores * 2)
+
+
+def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings) -> PageResult:
+    page = pdf.pages[index]
+    try:
+        return read_page(page, index + 1, header, sections, s)
+    except InputError as e:
+        raise e.with_path(pdf_path) from None
+    except Exception as e:
+        raise InputError(pdf_path, f"page {index + 1} could not be read ({type(e).__name__}: {e})") from None
+    finally:
+        page.close()  # frees the page's parsed objects: memory stays bounded by one page
+
+
+def _read_pages(job) -> list[PageResult]:
+    """Worker: read some pages of the PDF given the table header."""
+    pdf_path, indices, header, sections, s = job
+    pdf = _open(pdf_path)
+    try:
+        return [_read_one(pdf, pdf_path, i, header, sections, s) for i in indices]
+    finally:
+        pdf.close()
 
 
 def _frame(rows: list[dict], fields) -> pd.DataFrame:

@@ -35,7 +35,10 @@ class LayoutSettings:
 class ExtractSettings:
     layout: LayoutSettings = LayoutSettings()
     # Worker processes for page-parallel extraction (0 = one per core).
-    workers: int = 1
+    workers: int = 0
+    # Pages a worker reads per task: small enough for even load and progress, large enough
+    # that opening the PDF in the worker is cheap beside reading the pages.
+    pages_per_task: int = 8
 
 
 DEFAULT_SETTINGS = ExtractSettings()

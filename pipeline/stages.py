@@ -5,11 +5,14 @@ assemble:  interim/ -> interim/assembled.parquet, interim/footnotes.parquet
 normalise: interim/ -> interim/initiatives.parquet, interim/initiative_municipalities.parquet,
                        interim/initiative_intervention_types.parquet, interim/quality.parquet
 export:    interim/ -> processed/<table>.parquet and .csv for every published table,
-                       processed/quality_report.md and .json, release.json, datapackage.json, codebook.md
+                       processed/quality_report.md and .json, release.json, datapackage.json, codebook.md,
+                       report.html, and CHANGES.md when a previous release was there
 
 Each stage checks what it is about to write against its Pandera schemas
 (pipeline/schemas.py) and writes nothing when a check fails; it writes into
 a temporary folder and moves the files into place only when all are written.
+A stage whose inputs, code and outputs are as on its last run is skipped
+(pipeline/cache.py) unless `force`.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ import pandas as pd
 from . import __version__
 from . import assemble as assemble_mod
 from . import extract as extract_mod
-from . import package, quality_report, schemas
+from . import cache, package, quality_report, schemas
+from . import diff as diff_mod
 from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise as normalise_fn
-from .settings import RELEASE
+from .report import write_report
+from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
 
@@ -47,11 +52,32 @@ def _read(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     return read_parquet(path), {k: v for k, v in parquet_metadata(path).items() if k in SOURCE_KEYS}
 
 
-def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None) -> None:
+def _cached(stage: str, interim: Path, inputs: list[Path], outputs: list[Path], force: bool, log: Log,
+            work: Callable[[], None], **params) -> None:
     started = time.perf_counter()
+    print_ = cache.fingerprint(inputs, **params)
+    if not force and cache.is_fresh(interim, stage, print_, outputs):
+        log(f"{stage}: inputs and code unchanged, skipped (--force recomputes)")
+        return
+    work()
+    cache.record(interim, stage, print_, outputs)
+    log(f"{stage}: done in {time.perf_counter() - started:.1f}s")
+
+
+def _interim(interim: Path, *names: str) -> list[Path]:
+    return [interim / f"{n}.parquet" for n in names]
+
+
+def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None, force: bool = False,
+            settings: ExtractSettings = DEFAULT_SETTINGS) -> None:
     source = inspect_source(pdf)
     log(source.describe())
-    fragments, footnotes = extract_mod.extract(source.path, progress=progress)
+    _cached("extract", interim, [source.path], _interim(interim, "fragments", "raw_footnotes"), force, log,
+            lambda: _extract(source, interim, log, progress, settings))
+
+
+def _extract(source, interim: Path, log: Log, progress, settings: ExtractSettings) -> None:
+    fragments, footnotes = extract_mod.extract(source.path, settings, progress=progress)
     schemas.require(f"extract of {source.path}", schemas.check_table("fragments", fragments)
                     + schemas.check_table("raw_footnotes", footnotes)
                     + schemas.check_markers(fragments, footnotes))
@@ -59,11 +85,15 @@ def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None) -> None:
     with staged_dir(interim) as tmp:
         write_parquet(fragments, tmp / "fragments.parquet", FRAGMENTS, meta)
         write_parquet(footnotes, tmp / "raw_footnotes.parquet", RAW_FOOTNOTES, meta)
-    log(f"extract: {len(fragments)} fragments, {len(footnotes)} footnotes "
-        f"in {time.perf_counter() - started:.1f}s")
+    log(f"extract: {len(fragments)} fragments, {len(footnotes)} footnotes")
 
 
-def assemble(interim: Path, log: Log = _quiet) -> None:
+def assemble(interim: Path, log: Log = _quiet, force: bool = False) -> None:
+    _cached("assemble", interim, _interim(interim, "fragments", "raw_footnotes"),
+            _interim(interim, "assembled", "footnotes"), force, log, lambda: _assemble(interim, log))
+
+
+def _assemble(interim: Path, log: Log) -> None:
     fragments, meta = _read(interim / "fragments.parquet")
     raw_footnotes, _ = _read(interim / "raw_footnotes.parquet")
     initiatives, footnotes = assemble_mod.assemble(fragments, raw_footnotes)
@@ -75,7 +105,13 @@ def assemble(interim: Path, log: Log = _quiet) -> None:
     log(f"assemble: {len(initiatives)} initiatives, {len(footnotes)} footnotes")
 
 
-def normalise(interim: Path, log: Log = _quiet) -> None:
+def normalise(interim: Path, log: Log = _quiet, force: bool = False) -> None:
+    _cached("normalise", interim, _interim(interim, "assembled", "footnotes"),
+            _interim(interim, "initiatives", "initiative_municipalities", "initiative_intervention_types", "quality"),
+            force, log, lambda: _normalise(interim, log))
+
+
+def _normalise(interim: Path, log: Log) -> None:
     initiatives, meta = _read(interim / "assembled.parquet")
     footnotes, _ = _read(interim / "footnotes.parquet")
     result = normalise_fn(initiatives, footnotes, Params.from_reference())
@@ -118,7 +154,16 @@ def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: f
     return out
 
 
-def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False) -> None:
+EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), "quality_report.md",
+            "quality_report.json", "release.json", "datapackage.json", "codebook.md", "report.html"]
+
+
+def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False, force: bool = False) -> None:
+    _cached("export", interim, _interim(interim, *TABLES, "quality"), [out / name for name in EXPORTED], force, log,
+            lambda: _export(interim, out, log, allow_shrink), out=out.resolve())
+
+
+def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
     tables = {name: df for name, (df, _) in frames.items()}
     quality, meta = _read(interim / "quality.parquet")
@@ -140,11 +185,15 @@ def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = Fal
                        "source_sha256") else previous.get("previous_counts", {})}
         (tmp / "release.json").write_text(json.dumps(release, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         package.write(tmp, meta)
+        # the previous release is what `out` holds until the staged files replace it
+        diff_mod.write_release_changes(out, tmp, log)
+        write_report(tmp)
     log(f"export: wrote {len(TABLES)} tables, the quality report and datapackage.json to {out}")
 
 
-def run(pdf: Path, out: Path, interim: Path, log: Log = _quiet, progress=None, allow_shrink: bool = False) -> None:
-    extract(pdf, interim, log, progress)
-    assemble(interim, log)
-    normalise(interim, log)
-    export(interim, out, log, allow_shrink)
+def run(pdf: Path, out: Path, interim: Path, log: Log = _quiet, progress=None, allow_shrink: bool = False,
+        force: bool = False, settings: ExtractSettings = DEFAULT_SETTINGS) -> None:
+    extract(pdf, interim, log, progress, force, settings)
+    assemble(interim, log, force)
+    normalise(interim, log, force)
+    export(interim, out, log, allow_shrink, force)

@@ -1,0 +1,76 @@
+"""Page-parallel extraction gives the same bytes; the content-hash cache skips unchanged stages."""
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline import cache, stages
+from pipeline.settings import DEFAULT_SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF = ROOT / "raw" / "bilag3_initiativer_ensomhed.pdf"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".parquet", ".csv")}
+
+
+def test_one_and_two_workers_give_the_same_bytes(bundled, tmp_path):
+    out = tmp_path / "one"
+    stages.run(PDF, out, tmp_path / "interim-one", settings=replace(DEFAULT_SETTINGS, workers=1))
+    assert files(out) == files(bundled[0])   # the session run used one process per core
+
+
+def run_logged(pdf, out, interim, **kw) -> list[str]:
+    lines: list[str] = []
+    stages.run(pdf, out, interim, log=lines.append, **kw)
+    return lines
+
+
+def skipped(lines):
+    return [ln.split(":")[0] for ln in lines if "unchanged, skipped" in ln]
+
+
+def test_rerun_skips_every_stage_and_force_recomputes(bundled, tmp_path):
+    out, interim = tmp_path / "processed", tmp_path / "interim"
+    assert skipped(run_logged(PDF, out, interim)) == []
+    before = files(out)
+    assert skipped(run_logged(PDF, out, interim)) == ["extract", "assemble", "normalise", "export"]
+    assert files(out) == before
+    assert skipped(run_logged(PDF, out, interim, force=True)) == []
+
+
+def test_changed_input_code_or_output_recomputes(tmp_path, monkeypatch):
+    from tests.pdfmaker import make_pdf
+    rows = [("section", "Alle aldersgrupper"), ("row", ["A (B)[^1]", "Alle", "Aarhus", "c", "d", "Aktivitetstilbud", ""])]
+    pdf = tmp_path / "small.pdf"
+    make_pdf(pdf, rows, {1: ("Link: https://a.dk/", "https://a.dk/")})
+    out, interim = tmp_path / "processed", tmp_path / "interim"
+    run_logged(pdf, out, interim)
+    # a new release of the PDF: everything downstream recomputes
+    rows[1][1][2] = "Odense"
+    make_pdf(pdf, rows, {1: ("Link: https://a.dk/", "https://a.dk/")})
+    assert skipped(run_logged(pdf, out, interim)) == []
+    # a damaged output is rewritten
+    (out / "initiatives.csv").write_text("tampered", encoding="utf-8")
+    assert skipped(run_logged(pdf, out, interim)) == ["extract", "assemble", "normalise"]
+    assert (out / "initiatives.csv").read_text(encoding="utf-8-sig").startswith("initiative_id")
+    # a new code version recomputes
+    monkeypatch.setattr(cache, "code_version", lambda: "another version")
+    assert skipped(run_logged(pdf, out, interim)) == []
+
+
+def test_benchmark_smoke(tmp_path):
+    """The benchmark harness runs end to end on a short document (timings are not checked)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from benchmark import main
+    results = main(["--target-pages", "12", "--documents", "long", "--out", str(tmp_path)])
+    saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert saved == json.loads(json.dumps(results))
+    for doc in saved["documents"].values():
+        assert set(doc["ratios"]) == {"run_vs_naive", "rerun_vs_run", "one_worker_vs_naive", "run_peak_mib_vs_naive"}
+        assert doc["same_bytes_as_one_worker"] is True
+        assert all(doc[k]["peak_mib"] > 0 for k in ("naive", "run", "rerun"))
