@@ -171,8 +171,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     rules = layout.horizontal_rules(page.edges, s)
     table_right = max((r["x1"] for r in rules), default=page.width)
     table_width = max(table_right - table_left, table_header.spans[-1][1] - table_left)
-    page_lines = layout.build_lines(chars, page_size, s)
-    area_top = layout.footnote_area_top(rules, page_lines, table_header.spans[0][0], table_width,
+    area_top = layout.footnote_area_top(rules, chars, table_header.spans[0][0], table_width,
                                         body_top, page_size, s)
     area_bottom = area_top if area_top is not None else page.height
 
@@ -297,9 +296,12 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,
               body_size: float, s: LayoutSettings) -> dict:
-    # A heading is a merged cell that may cross column boundaries: read it whole.
-    whole = layout.build_lines([c for ln in seg for c in ln.chars], body_size, s)
-    reading = layout.norm(" ".join(ln.text for ln in whole))
+    # A heading is a merged cell that may cross column boundaries: read it whole
+    # (only when the row is short enough to be one).
+    reading = ""
+    if sum(len(ln.text) for ln in seg) <= 2 * max(map(len, sections), default=0):
+        whole = layout.build_lines([c for ln in seg for c in ln.chars], body_size, s)
+        reading = layout.norm(" ".join(ln.text for ln in whole))
     if reading.casefold() in sections:
         return {"kind": "section", "section": sections[reading.casefold()],
                 **{name: "" for name in SOURCE_COLUMN_NAMES}}
@@ -309,6 +311,7 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
         known = [_break_evidence(a, b, right_limits[i], keeps_spaces, body_size, s) for a, b in zip(col, col[1:])]
         cells[name] = join_lines([ln.text for ln in col], known)
     if _looks_like_heading(seg, cells):
+        reading = reading or layout.norm(" ".join(ln.text for ln in seg))
         raise InputError(None, f"unknown section heading {reading!r}: add it to "
                          "schemas/reference/sections.csv if it is a new section")
     return {"kind": "row", "section": None, **cells}

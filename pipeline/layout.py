@@ -47,10 +47,10 @@ def norm(text: str) -> str:
 
 def mode_size(chars: list[dict]) -> float:
     """The most common char size (by char count), rounded to 0.1 pt."""
-    sizes = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
-    if not sizes:
-        return 0.0
-    return sizes.most_common(1)[0][0]
+    sizes: Counter = Counter()
+    for size, n in Counter(c["size"] for c in chars if c["text"] != " ").items():
+        sizes[round(size, 1)] += n
+    return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
 def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:
@@ -78,17 +78,17 @@ def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: 
             groups[-1].append(c)
         else:
             groups.append([c])
+    bounds = [(min(x["top"] for x in g), max(x["bottom"] for x in g)) for g in groups]
     for c in small:
         best = None
-        for g in groups:
-            top = min(x["top"] for x in g)
-            bottom = max(x["bottom"] for x in g)
+        for g, (top, bottom) in zip(groups, bounds):
             if top - tol <= c["bottom"] <= bottom + tol:
                 dist = abs(c["bottom"] - (top + bottom) / 2)
                 if best is None or dist < best[0]:
                     best = (dist, g)
         if best is None:
             groups.append([c])
+            bounds.append((c["top"], c["bottom"]))
         else:
             best[1].append(c)
 
@@ -305,7 +305,7 @@ def horizontal_rules(edges: list[dict], s: LayoutSettings) -> list[dict]:
     return out
 
 
-def footnote_area_top(rules: list[dict], lines: list[Line], table_left: float, table_width: float,
+def footnote_area_top(rules: list[dict], chars: list[dict], table_left: float, table_width: float,
                       body_top: float, body_size: float, s: LayoutSettings) -> float | None:
     """Top of the footnote area: the footnote separator, a short rule at the left margin.
 
@@ -313,14 +313,14 @@ def footnote_area_top(rules: list[dict], lines: list[Line], table_left: float, t
     separator, the footnote area is the block of lines at the foot of the page
     that start with a footnote number at the left margin.
     """
-    for r in rules:
-        if r["top"] <= body_top:
-            continue
-        width = r["x1"] - r["x0"]
-        if width > s.footnote_rule_max_width_share * table_width:
-            continue
-        if abs(r["x0"] - table_left) > 2 * body_size:
-            continue
+    candidates = [r for r in rules if r["top"] > body_top
+                  and r["x1"] - r["x0"] <= s.footnote_rule_max_width_share * table_width
+                  and abs(r["x0"] - table_left) <= 2 * body_size]
+    # only the text around and below the candidates is read into lines
+    lowest = min((r["top"] for r in candidates), default=None)
+    near = [c for c in chars if lowest is not None and c["bottom"] >= lowest - body_size]
+    lines = build_lines(near, body_size, s) if near else []
+    for r in candidates:
         underline = any(ln.x0 - 1 <= r["x0"] <= ln.x1 and 0 <= r["top"] - ln.bottom <= 0.4 * body_size
                         for ln in lines)
         below = [ln for ln in lines if ln.top > r["top"]]
@@ -328,6 +328,7 @@ def footnote_area_top(rules: list[dict], lines: list[Line], table_left: float, t
             continue
         if _starts_with_number(min(below, key=lambda ln: ln.top)):
             return r["top"]
+    lines = build_lines([c for c in chars if c["top"] > body_top], body_size, s)
     # Fallback: the block of lines at the foot of the page, read upwards while the lines
     # follow each other closely and start at the left margin; it starts with a numbered line.
     top, prev = None, None
