@@ -30,7 +30,7 @@ import pandas as pd
 
 from .errors import InputError
 from .metadata import SOURCE_COLUMNS, SOURCE_COLUMN_NAMES
-from .store import read_parquet
+from .store import is_missing, read_parquet
 
 TEXT_FIELDS: tuple[str, ...] = ("section", *SOURCE_COLUMN_NAMES)
 DERIVED_FIELDS: tuple[str, ...] = ("organisations", "age_min", "age_max", "age_source", "municipalities",
@@ -60,7 +60,7 @@ EMPTY = "—"
 
 def normalise_text(s) -> str:
     """Casefolded, punctuation-free, whitespace-collapsed form used in keys."""
-    if s is None or _isna(s):
+    if s is None or is_missing(s):
         return ""
     s = unicodedata.normalize("NFKC", str(s)).casefold()
     s = re.sub(r"['’`´]", "", s)            # "children's" = "childrens"
@@ -89,20 +89,13 @@ def keyed(records: list[dict]) -> dict[str, dict]:
 # ---------------------------------------------------------------- reading
 
 
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def _value(field: str, v):
     """A cell as a plain JSON value: str/int/bool/list[str], None for missing or empty text."""
     if field in LIST_FIELDS:
-        if v is None or (not hasattr(v, "__len__") and _isna(v)):
+        if v is None or (not hasattr(v, "__len__") and is_missing(v)):
             return []
-        return [str(x) for x in v if x is not None and not _isna(x)]
-    if v is None or _isna(v):
+        return [str(x) for x in v if x is not None and not is_missing(x)]
+    if v is None or is_missing(v):
         return None
     if field in INT_FIELDS:
         return int(v)
@@ -143,7 +136,7 @@ def load_release(folder: Path) -> list[dict]:
     urls: dict[int, set[str]] = defaultdict(set)
     for iid, url in zip(footnotes["initiative_id"], footnotes["url"]):
         url = _value("url", url)
-        if url and not _isna(iid):
+        if url and not is_missing(iid):
             urls[int(iid)].add(url)
     order = initiatives.reset_index(drop=True)
     order = order.assign(_row=range(len(order))).sort_values(["initiative_id", "_row"], kind="stable",
@@ -151,7 +144,7 @@ def load_release(folder: Path) -> list[dict]:
     records = []
     for row in order.to_dict("records"):
         rec = {f: _value(f, row[f]) for f in ("name", *TEXT_FIELDS, *DERIVED_FIELDS)}
-        iid = None if _isna(row["initiative_id"]) else int(row["initiative_id"])
+        iid = None if is_missing(row["initiative_id"]) else int(row["initiative_id"])
         rec["footnote_urls"] = sorted(urls.get(iid, ())) if iid is not None else []
         records.append(rec)
     return records

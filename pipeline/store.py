@@ -41,11 +41,11 @@ def typed(df: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame:
         if f.type in PANDAS_TYPES:
             df[f.name] = df[f.name].astype(PANDAS_TYPES[f.type])
         else:
-            df[f.name] = df[f.name].map(lambda v: list(v) if v is not None and not _isna(v) else [])
+            df[f.name] = df[f.name].map(lambda v: list(v) if v is not None and not is_missing(v) else [])
     return df
 
 
-def _isna(v) -> bool:
+def is_missing(v) -> bool:
     try:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
