@@ -28,7 +28,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous
-from .textjoin import MARKER, join_break, join_lines
+from .textjoin import CLOSING, MARKER, join_break, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -331,9 +331,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
 
     A trailing space char means the line broke at a space. Where the renderer
     keeps such spaces, a line ending in "-" or "/" without one, short of the
-    right edge, broke inside a word ("Sjælland-" / "Lolland"). A single word
-    that runs to the right edge, followed by a lowercase line, was broken by
-    the column width ("Undervisningsforlø" / "b").
+    right edge, broke inside a word ("Sjælland-" / "Lolland"), and so did a
+    single word without one followed by a lowercase line. Without that
+    evidence, a single word that runs to the right edge, followed by a
+    lowercase line, was broken by the column width ("Undervisningsforlø" /
+    "b", "(Alzheimerforeningen" / ")").
     """
     if a.trailing_space:
         return " "
@@ -341,7 +343,9 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     full = a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
-    if text and " " not in text and text[-1].isalpha() and b.text[:1].islower() and full:
+    goes_on = b.text[:1].islower() or b.text[:1] in CLOSING
+    # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
+    if text and " " not in text and text[-1].isalpha() and goes_on and (full or keeps_spaces):
         return ""
     return None
 

@@ -9,6 +9,8 @@ import re
 SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"og", "eller", "samt", "som", "end", "til", "&", "/"})
 
 MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
+# No word starts with these: a line that does goes on from the line before without a space.
+CLOSING = frozenset(",.;:)]!?")
 
 
 def join_break(prev: str, nxt: str, known: str | None = None) -> str:
@@ -21,6 +23,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
         return ""
     if known is not None:
         return known
+    if nxt[:1] in CLOSING:
+        return ""
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "

@@ -24,6 +24,8 @@ S = LayoutSettings()
     (["Inkluderende Fællesskaber-", "(Menighedsplejerne)"], [None], "Inkluderende Fællesskaber- (Menighedsplejerne)"),
     (["Fællesskaber-", "organisation"], [" "], "Fællesskaber- organisation"),   # trailing space seen
     (["ture ud af huset", "– fx til minigolf"], [None], "ture ud af huset – fx til minigolf"),
+    (["(Alzheimerforeningen", ")"], [None], "(Alzheimerforeningen)"),       # no word starts with ")"
+    (["Randers-, Horsens-", ", Vejle-"], [None], "Randers-, Horsens-, Vejle-"),
     (["Aktiviteter er bl.a.", "• Yoga", "• Samtalecafe"], [None, None],
      "Aktiviteter er bl.a. • Yoga • Samtalecafe"),
 ])
