@@ -105,7 +105,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     if workers <= 1:
         done = map(_read_pages, jobs)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_open_in_worker, initargs=(pdf_path,))
         done = pool.map(_read_pages, jobs)
     try:
         for chunk_results in done:
@@ -139,9 +139,19 @@ def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, 
         page.close()  # frees the page's parsed objects: memory stays bounded by one page
 
 
+_WORKER_PDF = None  # in a pool worker: the PDF it reads, opened once for all its tasks
+
+
+def _open_in_worker(pdf_path: Path) -> None:
+    global _WORKER_PDF
+    _WORKER_PDF = _open(pdf_path)
+
+
 def _read_pages(job) -> list[PageResult]:
-    """Worker: read some pages of the PDF given the table header."""
+    """Read some pages of the PDF given the table header (in a worker or in this process)."""
     pdf_path, indices, header, sections, s = job
+    if _WORKER_PDF is not None:
+        return [_read_one(_WORKER_PDF, pdf_path, i, header, sections, s) for i in indices]
     pdf = _open(pdf_path)
     try:
         return [_read_one(pdf, pdf_path, i, header, sections, s) for i in indices]
