@@ -173,7 +173,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         return PageResult(page_no, None, [], [], layout.partial_header(words, HEADER_LABELS))
     body_top = header.bottom if header else 0.0
 
-    chars = [c for c in page.chars if c["top"] >= body_top - 0.5]
+    chars = layout.without_page_numbers(page.chars, page.height, s)
+    chars = [c for c in chars if c["top"] >= body_top - 0.5]
     page_size = layout.mode_size(chars) or 9.0
     table_left = table_header.spans[0][0] - 2 * page_size
     chars = [c for c in chars if (c["x0"] + c["x1"]) / 2 >= table_left]

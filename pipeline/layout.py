@@ -53,6 +53,38 @@ def mode_size(chars: list[dict]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+# A page number in the margin: "12", "Side 3 af 49", "- 4 -", "Page 2/10".
+PAGE_NUMBER = re.compile(r"^[-–\s]*(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?[-–\s]*$", re.I)
+
+
+def without_page_numbers(chars: list[dict], page_height: float, s: LayoutSettings) -> list[dict]:
+    """The page's chars less a page number printed alone below (or above) everything else.
+
+    A line counts when it reads as a page number, lies in the page's outer tenth and
+    is set off from the nearest other text by more than a line.
+    """
+    if not chars:
+        return chars
+    size = mode_size(chars) or 9.0
+    lines = build_lines([c for c in chars if c["top"] > 0.9 * page_height or c["bottom"] < 0.1 * page_height],
+                        size, s)
+    drop = []
+    for ln in lines:
+        if not PAGE_NUMBER.match(MARKER_TEXT.sub(lambda m: m.group(1), ln.text)):
+            continue
+        others = [c for c in chars if c not in ln.chars and c["text"].strip()]
+        below = ln.top > 0.5 * page_height
+        gap = (ln.top - max((c["bottom"] for c in others), default=0.0)) if below else \
+            (min((c["top"] for c in others), default=page_height) - ln.bottom)
+        if gap > size:
+            drop.extend(ln.chars)
+    ids = {id(c) for c in drop}
+    return [c for c in chars if id(c) not in ids]
+
+
+MARKER_TEXT = re.compile(r"\[\^([0-9, ]+)\]")
+
+
 def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:
     return char["text"] in MARKER_CHARS and char["size"] <= s.superscript_max_size_ratio * body_size
 

@@ -119,6 +119,7 @@ class Style:
     padding: float = 2.0                     # cell padding, all four sides
     header: tuple = ()                       # header labels; empty = HEADER_LABELS
     footnote_rule: bool = True               # draw the short separator rule above the footnotes
+    page_numbers: bool = False               # "Side N af M" centred in the bottom margin
 
     def __post_init__(self):
         if self.rules not in ("grid", "horizontal", "none"):
@@ -585,6 +586,9 @@ def _render(path, lay: _Layout, pages: list[_Page]):
                     _draw_line(c, cx0 + s.padding, _baseline(box_top, s.size, lay.L), H, ln, font, s.size)
         _draw_rules(c, lay, page)
         _draw_footnotes(c, lay, page)
+        if s.page_numbers:
+            c.setFont(s.font, s.footnote_size)
+            c.drawCentredString(lay.W / 2, s.margin / 2, f"Side {pages.index(page) + 1} af {len(pages)}")
         c.showPage()
     c.save()
 

@@ -79,6 +79,8 @@ STYLES = {
                                             text_urls_only=True, col_widths=PORTRAIT, repeat_header=True),
     "no_rules_no_footnote_separator": Style(rules="none", footnote_rule=False),
     "grid_word_style_no_separator": Style(footnote_rule=False, superscript_footnote_numbers=True),
+    "page_numbers_in_the_margin": Style(page_numbers=True),
+    "page_numbers_no_rules_no_separator": Style(rules="none", footnote_rule=False, page_numbers=True),
     "horizontal_portrait_other_font": Style(rules="horizontal", pagesize=portrait(A4), font="Vera",
                                             bold_font="Vera-Bold", size=8, footnote_size=7,
                                             col_widths=(0.24, 0.11, 0.09, 0.17, 0.12, 0.12, 0.15)),
