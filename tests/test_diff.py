@@ -2,6 +2,7 @@
 row order or footnote numbers; on tiny tables and end to end on two rendered PDFs."""
 
 import json
+import shutil
 import re
 from pathlib import Path
 
@@ -329,3 +330,10 @@ def test_bundled_release_against_changed_rendering(bundled_run, tmp_path):
     changed = {e["name"]: {f["field"] for f in e["fields"] if not rewrap_only(f)} for e in diff["changed"]}
     changed = {name: fields for name, fields in changed.items() if fields}
     assert changed == {by_id[edited]["name"]: {"goal"}, by_id[relinked]["name"]: {"footnote_urls"}}
+    # the same release published over the bundled one writes the changelog beside it
+    published = tmp_path / "published"
+    shutil.copytree(bundled_run, published)
+    stages.run(pdf, published, tmp_path / "interim")
+    changes = (published / "CHANGES.md").read_text(encoding="utf-8")
+    assert "Nyt fællesskab" in changes and by_id[dropped[0]]["name"] in changes
+    assert json.loads((published / "release.json").read_text(encoding="utf-8"))["previous_counts"]["initiatives"] == 209
