@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # the rule modules import this one; load them only when asked
+    from .ages import SectionBand
+    from .geography import Gazetteer
+    from .intervention_types import Vocabulary
+    from .names import OrganisationRules
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "schemas" / "reference"
 

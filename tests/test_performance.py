@@ -5,8 +5,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from pipeline import cache, stages
 from pipeline.settings import DEFAULT_SETTINGS
 
