@@ -89,6 +89,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             header, near_header = result.header, near_header or result.near_header
             if progress:
                 progress(len(results), n)
+        running = running_text(pdf, range(len(results) - 1, n), settings)
     finally:
         pdf.close()
     expected = ", ".join(HEADER_LABELS)
@@ -98,10 +99,12 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     if header is None:
         raise InputError(pdf_path, f"no table with the expected header found (looked for the columns: {expected})")
 
+    # from the header page on, every page is read knowing the running headers and footers
+    results.pop()
     rest = list(range(len(results), n))
     workers = _worker_count(settings.workers, len(rest))
     chunks = [rest[i:i + settings.pages_per_task] for i in range(0, len(rest), settings.pages_per_task)]
-    jobs = [(pdf_path, chunk, header, sections, settings.layout) for chunk in chunks]
+    jobs = [(pdf_path, chunk, header, sections, running, settings.layout) for chunk in chunks]
     if workers <= 1:
         done = map(_read_pages, jobs)
     else:
@@ -120,6 +123,20 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
 
 
+def running_text(pdf, indices: range, settings: ExtractSettings) -> frozenset[str]:
+    """Wording (numbers aside) of margin lines that recur on a sample of the table's pages."""
+    seen: dict[str, int] = {}
+    for i in list(indices)[: settings.running_text_sample]:
+        page = pdf.pages[i]
+        try:
+            for key in {layout.running_key(ln.text) for ln in layout.margin_lines(page.chars, page.height,
+                                                                                  settings.layout)}:
+                seen[key] = seen.get(key, 0) + 1
+        finally:
+            page.close()
+    return frozenset(k for k, count in seen.items() if count >= 2)
+
+
 def _worker_count(wanted: int, pages: int) -> int:
     cores = os.cpu_count() or 1
     workers = cores if wanted <= 0 else wanted
@@ -127,10 +144,11 @@ def _worker_count(wanted: int, pages: int) -> int:
     return 1 if pages < 2 * DEFAULT_SETTINGS.pages_per_task else min(workers, cores * 2)
 
 
-def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings) -> PageResult:
+def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings,
+              running: frozenset[str] = frozenset()) -> PageResult:
     page = pdf.pages[index]
     try:
-        return read_page(page, index + 1, header, sections, s)
+        return read_page(page, index + 1, header, sections, s, running)
     except InputError as e:
         raise e.with_path(pdf_path) from None
     except Exception as e:
@@ -149,12 +167,12 @@ def _open_in_worker(pdf_path: Path) -> None:
 
 def _read_pages(job) -> list[PageResult]:
     """Read some pages of the PDF given the table header (in a worker or in this process)."""
-    pdf_path, indices, header, sections, s = job
+    pdf_path, indices, header, sections, running, s = job
     if _WORKER_PDF is not None:
-        return [_read_one(_WORKER_PDF, pdf_path, i, header, sections, s) for i in indices]
+        return [_read_one(_WORKER_PDF, pdf_path, i, header, sections, s, running) for i in indices]
     pdf = _open(pdf_path)
     try:
-        return [_read_one(pdf, pdf_path, i, header, sections, s) for i in indices]
+        return [_read_one(pdf, pdf_path, i, header, sections, s, running) for i in indices]
     finally:
         pdf.close()
 
@@ -164,7 +182,7 @@ def _frame(rows: list[dict], fields) -> pd.DataFrame:
 
 
 def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str, str],
-              s: LayoutSettings) -> PageResult:
+              s: LayoutSettings, running: frozenset[str] = frozenset()) -> PageResult:
     """Fragments and footnotes of one page, given the header seen on earlier pages."""
     words = page.extract_words()
     header = layout.find_header(words, HEADER_LABELS, s)
@@ -173,7 +191,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         return PageResult(page_no, None, [], [], layout.partial_header(words, HEADER_LABELS))
     body_top = header.bottom if header else 0.0
 
-    chars = layout.without_page_numbers(page.chars, page.height, s)
+    chars = layout.without_furniture(page.chars, page.height, running, s)
     chars = [c for c in chars if c["top"] >= body_top - 0.5]
     page_size = layout.mode_size(chars) or 9.0
     table_left = table_header.spans[0][0] - 2 * page_size

@@ -57,29 +57,43 @@ def mode_size(chars: list[dict]) -> float:
 PAGE_NUMBER = re.compile(r"^[-–\s]*(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 
 
-def without_page_numbers(chars: list[dict], page_height: float, s: LayoutSettings) -> list[dict]:
-    """The page's chars less a page number printed alone below (or above) everything else.
-
-    A line counts when it reads as a page number, lies in the page's outer tenth and
-    is set off from the nearest other text by more than a line.
-    """
+def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> list[Line]:
+    """Lines in the page's outer tenth (top or bottom), set off from the text beside them by more than a line."""
     if not chars:
-        return chars
+        return []
     size = mode_size(chars) or 9.0
-    lines = build_lines([c for c in chars if c["top"] > 0.9 * page_height or c["bottom"] < 0.1 * page_height],
-                        size, s)
-    drop = []
-    for ln in lines:
-        if not PAGE_NUMBER.match(MARKER_TEXT.sub(lambda m: m.group(1), ln.text)):
+    band = [c for c in chars if c["top"] > 0.9 * page_height or c["bottom"] < 0.1 * page_height]
+    out = []
+    for ln in build_lines(band, size, s):
+        # raised footnote markers and numbered footnotes are never the page's furniture
+        if ln.marker_only or (_starts_with_number(ln) and not PAGE_NUMBER.match(ln.text)):
             continue
-        others = [c for c in chars if c not in ln.chars and c["text"].strip()]
-        below = ln.top > 0.5 * page_height
-        gap = (ln.top - max((c["bottom"] for c in others), default=0.0)) if below else \
-            (min((c["top"] for c in others), default=page_height) - ln.bottom)
+        ids = {id(c) for c in ln.chars}
+        others = [c for c in chars if id(c) not in ids and c["text"].strip()]
+        if ln.top > 0.5 * page_height:
+            gap = ln.top - max((c["bottom"] for c in others if c["bottom"] <= ln.top + 1), default=0.0)
+        else:
+            gap = min((c["top"] for c in others if c["top"] >= ln.bottom - 1), default=page_height) - ln.bottom
         if gap > size:
-            drop.extend(ln.chars)
-    ids = {id(c) for c in drop}
-    return [c for c in chars if id(c) not in ids]
+            out.append(ln)
+    return out
+
+
+def running_key(text: str) -> str:
+    """Text of a running header or footer, its numbers aside ("Side 3 af 49" -> "Side # af #")."""
+    return re.sub(r"\d+", "#", norm(MARKER_TEXT.sub(lambda m: m.group(1), text)))
+
+
+def without_furniture(chars: list[dict], page_height: float, running: frozenset[str],
+                      s: LayoutSettings) -> list[dict]:
+    """The page's chars less its furniture: a page number alone in the margin, and
+    lines in the margin whose wording recurs on other pages (running headers and footers)."""
+    drop = set()
+    for ln in margin_lines(chars, page_height, s):
+        text = MARKER_TEXT.sub(lambda m: m.group(1), ln.text)
+        if PAGE_NUMBER.match(text) or running_key(text) in running:
+            drop |= {id(c) for c in ln.chars}
+    return [c for c in chars if id(c) not in drop] if drop else chars
 
 
 MARKER_TEXT = re.compile(r"\[\^([0-9, ]+)\]")

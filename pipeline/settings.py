@@ -39,6 +39,8 @@ class ExtractSettings:
     # Pages a worker reads per task: small enough for even load and progress, large enough
     # that opening the PDF in the worker is cheap beside reading the pages.
     pages_per_task: int = 8
+    # Pages from the table header on whose margins are compared to find running headers/footers.
+    running_text_sample: int = 6
 
 
 DEFAULT_SETTINGS = ExtractSettings()

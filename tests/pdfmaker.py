@@ -120,6 +120,7 @@ class Style:
     header: tuple = ()                       # header labels; empty = HEADER_LABELS
     footnote_rule: bool = True               # draw the short separator rule above the footnotes
     page_numbers: bool = False               # "Side N af M" centred in the bottom margin
+    running_header: str = ""                 # text in the top margin of every page (bold)
 
     def __post_init__(self):
         if self.rules not in ("grid", "horizontal", "none"):
@@ -586,6 +587,9 @@ def _render(path, lay: _Layout, pages: list[_Page]):
                     _draw_line(c, cx0 + s.padding, _baseline(box_top, s.size, lay.L), H, ln, font, s.size)
         _draw_rules(c, lay, page)
         _draw_footnotes(c, lay, page)
+        if s.running_header:
+            c.setFont(s.bold_font, s.size)
+            c.drawCentredString(lay.W / 2, lay.H - s.margin / 2, s.running_header)
         if s.page_numbers:
             c.setFont(s.font, s.footnote_size)
             c.drawCentredString(lay.W / 2, s.margin / 2, f"Side {pages.index(page) + 1} af {len(pages)}")

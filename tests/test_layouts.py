@@ -81,6 +81,8 @@ STYLES = {
     "grid_word_style_no_separator": Style(footnote_rule=False, superscript_footnote_numbers=True),
     "page_numbers_in_the_margin": Style(page_numbers=True),
     "page_numbers_no_rules_no_separator": Style(rules="none", footnote_rule=False, page_numbers=True),
+    "running_header_and_page_numbers": Style(running_header="Bilag 3 – Overblik over initiativer", page_numbers=True),
+    "running_header_no_rules": Style(rules="none", running_header="Bilag 3 – Overblik over initiativer"),
     "horizontal_portrait_other_font": Style(rules="horizontal", pagesize=portrait(A4), font="Vera",
                                             bold_font="Vera-Bold", size=8, footnote_size=7,
                                             col_widths=(0.24, 0.11, 0.09, 0.17, 0.12, 0.12, 0.15)),

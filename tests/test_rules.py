@@ -138,3 +138,29 @@ def test_split_rows_by_whitespace_ignores_paragraph_gap_in_one_cell():
     rows, ruled = split_rows(lines, [], 9.0, S)
     assert not ruled
     assert [sorted(ln.top for ln in r) for r in rows] == [[10, 10, 21, 38], [60, 60, 71]]
+
+
+def chars_of(text, top, size=9.0, x0=40.0):
+    out, x = [], x0
+    for ch in text:
+        w = 0.5 * size
+        out.append({"text": ch, "size": size, "top": top, "bottom": top + size, "x0": x, "x1": x + w,
+                    "fontname": "Helvetica"})
+        x += w
+    return out
+
+
+@pytest.mark.parametrize("margin_text, size, running, dropped", [
+    ("Side 12 af 49", 9.0, frozenset(), True),          # a page number
+    ("12", 9.0, frozenset(), True),
+    ("Bilag 3 – oversigt", 9.0, frozenset({"Bilag # – oversigt"}), True),   # recurs on other pages
+    ("Bilag 3 – oversigt", 9.0, frozenset(), False),     # seen once: not furniture
+    ("13", 5.0, frozenset(), False),                     # a raised footnote marker alone on a line
+    ("3 Link: https://a.dk/", 8.0, frozenset({"# Link: https://a.dk/"}), False),  # a footnote
+])
+def test_page_furniture(margin_text, size, running, dropped):
+    from pipeline.layout import without_furniture
+    body = chars_of("Tekst i tabellen", 300.0)
+    margin = chars_of(margin_text, 560.0, size)
+    kept = without_furniture(body + margin, 595.0, running, S)
+    assert (len(kept) == len(body)) is dropped
