@@ -102,7 +102,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     # from the header page on, every page is read knowing the running headers and footers
     results.pop()
     rest = list(range(len(results), n))
-    workers = _worker_count(settings.workers, len(rest))
+    workers = _worker_count(settings.workers, len(rest), settings.pages_per_task)
     chunks = [rest[i:i + settings.pages_per_task] for i in range(0, len(rest), settings.pages_per_task)]
     jobs = [(pdf_path, chunk, header, sections, running, settings.layout) for chunk in chunks]
     if workers <= 1:
@@ -137,11 +137,11 @@ def running_text(pdf, indices: range, settings: ExtractSettings) -> frozenset[st
     return frozenset(k for k, count in seen.items() if count >= 2)
 
 
-def _worker_count(wanted: int, pages: int) -> int:
+def _worker_count(wanted: int, pages: int, pages_per_task: int) -> int:
     cores = os.cpu_count() or 1
     workers = cores if wanted <= 0 else wanted
     # a process pool costs more than it saves on a short document
-    return 1 if pages < 2 * DEFAULT_SETTINGS.pages_per_task else min(workers, cores * 2)
+    return 1 if pages < 2 * pages_per_task else min(workers, cores * 2)
 
 
 def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings,
