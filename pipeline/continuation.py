@@ -22,7 +22,8 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     (an unmatched ")", a lowercase start, a lone "(organisation)") or a
     previous first cell with an unclosed "(" also is. Across a page break,
     where the word processor cut the row, so is a name with no other cell
-    and a row whose other cells mostly go on mid-sentence.
+    and a row whose cells mostly go on mid-sentence: the cell before ends
+    without a full stop and the cell after does not start with a capital.
     """
     first = strip_markers(frag[FIRST])
     if not first:
@@ -39,8 +40,11 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
         return True
     if not page_break:
         return False
-    others = [t for t in others if t and t[0].isalpha()]
-    return bool(others) and sum(t[0].islower() for t in others) * 2 > len(others)
+    # Across a page break: most cells that hold text on both sides go on mid-sentence.
+    pairs = [(strip_markers(prev[c]), strip_markers(frag[c])) for c in SOURCE_COLUMN_NAMES[1:]]
+    pairs = [(a, b) for a, b in pairs if a and b]
+    mid = sum(1 for a, b in pairs if a[-1] not in ".!?" and not b[0].isupper())
+    return bool(pairs) and mid * 2 > len(pairs)
 
 
 def _unmatched_close(text: str) -> bool:

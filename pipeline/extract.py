@@ -28,7 +28,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous
-from .textjoin import CLOSING, MARKER, join_break, join_lines
+from .textjoin import CLOSING, GLUED_HYPHEN, MARKER, join_break, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -239,7 +239,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
             for name in SOURCE_COLUMN_NAMES:
                 if frag[name]:
                     prev[name] = prev[name] + join_break(prev[name], frag[name]) + frag[name] if prev[name] else frag[name]
-            prev["bottom"] = frag["bottom"]
+            prev["bottom"], prev["open_ends"] = frag["bottom"], frag["open_ends"]
             continue
         fragments.append(frag)
     resolve_markers(fragments, numbers)
@@ -333,17 +333,19 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
         reading = layout.norm(" ".join(ln.text for ln in whole))
     if reading.casefold() in sections:
         return {"kind": "section", "section": sections[reading.casefold()],
-                **{name: "" for name in SOURCE_COLUMN_NAMES}}
-    cells = {}
+                **{name: "" for name in SOURCE_COLUMN_NAMES}, "open_ends": []}
+    cells, open_ends = {}, []
     for i, name in enumerate(SOURCE_COLUMN_NAMES):
         col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
         known = [_break_evidence(a, b, right_limits[i], keeps_spaces, body_size, s) for a, b in zip(col, col[1:])]
         cells[name] = join_lines([ln.text for ln in col], known)
+        if col and _ends_open(col[-1], right_limits[i], body_size, s):
+            open_ends.append(name)
     if _looks_like_heading(seg, cells):
         reading = reading or layout.norm(" ".join(ln.text for ln in seg))
         raise InputError(None, f"unknown section heading {reading!r}: add it to "
                          "schemas/reference/sections.csv if it is a new section")
-    return {"kind": "row", "section": None, **cells}
+    return {"kind": "row", "section": None, **cells, "open_ends": open_ends}
 
 
 def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
@@ -372,11 +374,21 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     full = a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
-    goes_on = b.text[:1].islower() or b.text[:1] in CLOSING
+    goes_on = b.text[:1].islower() or b.text[:1] in CLOSING or GLUED_HYPHEN.match(b.text) is not None
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
     if text and " " not in text and text[-1].isalpha() and goes_on and (full or keeps_spaces):
         return ""
     return None
+
+
+def _ends_open(last: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:
+    """Did the cell's last line on the page end inside a word: a single word filling the line?
+
+    (A kept space is no evidence here: word processors drop it at a page break.)"""
+    text = MARKER.sub("", last.text).strip()
+    if not text or " " in text or last.trailing_space or not (text[-1].isalnum() or text[-1] in "-/"):
+        return False
+    return last.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
 
 
 def resolve_markers(fragments: list[dict], numbers: set[int]) -> None:

@@ -120,6 +120,9 @@ FRAGMENTS: tuple[Field, ...] = (
     Field("bottom", "number", "Bottom of the fragment, points from the page top."),
     Field("area_bottom", "number", "Lowest point the table may reach on this page."),
     Field("line_height", "number", "Body line pitch on this page, points."),
+    Field("open_ends", "list<string>",
+          "Columns whose last line on this page ended inside a word, by the PDF's evidence (no space kept "
+          "at the wrap, or a single word filling the line): the next page goes on with the same word."),
 )
 
 RAW_FOOTNOTES: tuple[Field, ...] = (

@@ -11,6 +11,8 @@ SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"og", "eller", "samt", "som", "end", "ti
 MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
 # No word starts with these: a line that does goes on from the line before without a space.
 CLOSING = frozenset(",.;:)]!?")
+# A line starting with a hyphen glued to a word ("-opbygning") goes on with the word before.
+GLUED_HYPHEN = re.compile(r"-\w")
 
 
 def join_break(prev: str, nxt: str, known: str | None = None) -> str:
@@ -23,7 +25,7 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
         return ""
     if known is not None:
         return known
-    if nxt[:1] in CLOSING:
+    if nxt[:1] in CLOSING or GLUED_HYPHEN.match(nxt):
         return ""
     last = MARKER.sub("", prev).rstrip()
     if not last:

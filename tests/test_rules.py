@@ -26,6 +26,8 @@ S = LayoutSettings()
     (["ture ud af huset", "– fx til minigolf"], [None], "ture ud af huset – fx til minigolf"),
     (["(Alzheimerforeningen", ")"], [None], "(Alzheimerforeningen)"),       # no word starts with ")"
     (["Randers-, Horsens-", ", Vejle-"], [None], "Randers-, Horsens-, Vejle-"),
+    (["Frederiksberg", "-borgere"], [None], "Frederiksberg-borgere"),             # hyphen glued to a word
+    (["at forebygge", "- at styrke"], [None], "at forebygge - at styrke"),         # a dash with a space
     (["Aktiviteter er bl.a.", "• Yoga", "• Samtalecafe"], [None, None],
      "Aktiviteter er bl.a. • Yoga • Samtalecafe"),
 ])
@@ -81,7 +83,13 @@ def cells(first="", **others):
     (cells("Aktiviteter på institutioner (Ungdommens"), cells("Røde Kors)[^195]"), True),
     (cells("Flere med i fællesskaber"), cells("gennem lokale partnerskaber[^126]"), True),
     (cells("Fællesskabsby (Partnerskab mellem Dansk"), cells("Ringsted Kommune og X)"), True),
-    (cells("Navn A"), cells("Navn B", target_group="blive hjulpet", content="af de frivillige"), True),
+    # across a page break most cells go on mid-sentence: no full stop before, no capital after
+    (cells("Værestedet Drys", target_group="Hovedsageligt ældre", content="Indsatsens indhold består af",
+           goal="Målet er, at være et sikkert og", intervention_type="Aktivitetstilbud"),
+     cells("Ind", target_group="(men alle voksne er velkomne)", content="væresteder, hvor",
+           goal="stabilt sted", intervention_type="Opholds- eller mødested"), True),
+    (cells("Broen", target_group="Børn og unge", content="Indsatsen er god.", goal="Målet er nået."),
+     cells("Klubber", target_group="Unge", content="Indsatsens indhold er", goal="Målet er"), False),
     (cells("Broen (Broen Danmark)[^1]"), cells("Klubber (Ungdommens Røde Kors)[^3]",
                                                target_group="Børn og unge", content="Indsatsens indhold"), False),
     (cells("DLO"), cells("Fagtelefon (Børns Vilkår)[^23]", target_group="Børn"), False),
@@ -92,7 +100,7 @@ def test_continues_previous(prev, frag, expected):
 
 def fragment(page, order, kind="row", section=None, **cells_):
     row = {"page": page, "order": order, "kind": kind, "section": section,
-           "top": 0.0, "bottom": 0.0, "area_bottom": 0.0, "line_height": 0.0}
+           "top": 0.0, "bottom": 0.0, "area_bottom": 0.0, "line_height": 0.0, "open_ends": []}
     row.update({c: "" for c in SOURCE_COLUMN_NAMES})
     row.update(cells_)
     return row
@@ -123,6 +131,16 @@ def test_assemble_joins_page_split_rows_and_attributes_markers():
 
 def line(top, column, text="ord", height=9.0):
     return Line(top=top, bottom=top + height, x0=0, x1=50, text=text, column=column)
+
+
+def test_word_cut_by_a_page_break_is_joined_back():
+    fragments = pd.DataFrame([
+        fragment(1, 0, initiative="Studenterrådgivnin", content="Tekst", open_ends=["initiative"]),
+        fragment(2, 0, initiative="g[^1]", content="", goal="x"),
+    ])
+    raw = pd.DataFrame([{"page": 2, "order": 0, "number": 1, "text": "Note", "url": None}])
+    initiatives, _ = assemble(fragments, raw)
+    assert initiatives["initiative"].tolist() == ["Studenterrådgivning"]
 
 
 def test_split_rows_by_rules():
