@@ -27,13 +27,12 @@ import pandas as pd
 from . import __version__
 from . import assemble as assemble_mod
 from . import extract as extract_mod
-from . import cache, package, quality_report, schemas
+from . import cache, package, quality_report
 from . import diff as diff_mod
 from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise as normalise_fn
-from .report import write_report
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
@@ -77,6 +76,7 @@ def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None, force: b
 
 
 def _extract(source, interim: Path, log: Log, progress, settings: ExtractSettings) -> None:
+    from . import schemas  # pandera: imported by the stages that run, not by skipped ones
     fragments, footnotes = extract_mod.extract(source.path, settings, progress=progress)
     schemas.require(f"extract of {source.path}", schemas.check_table("fragments", fragments)
                     + schemas.check_table("raw_footnotes", footnotes)
@@ -94,6 +94,7 @@ def assemble(interim: Path, log: Log = _quiet, force: bool = False) -> None:
 
 
 def _assemble(interim: Path, log: Log) -> None:
+    from . import schemas
     fragments, meta = _read(interim / "fragments.parquet")
     raw_footnotes, _ = _read(interim / "raw_footnotes.parquet")
     initiatives, footnotes = assemble_mod.assemble(fragments, raw_footnotes)
@@ -112,6 +113,7 @@ def normalise(interim: Path, log: Log = _quiet, force: bool = False) -> None:
 
 
 def _normalise(interim: Path, log: Log) -> None:
+    from . import schemas
     initiatives, meta = _read(interim / "assembled.parquet")
     footnotes, _ = _read(interim / "footnotes.parquet")
     result = normalise_fn(initiatives, footnotes, Params.from_reference())
@@ -164,6 +166,8 @@ def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = Fal
 
 
 def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
+    from . import schemas
+    from .report import write_report  # matplotlib
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
     tables = {name: df for name, (df, _) in frames.items()}
     quality, meta = _read(interim / "quality.parquet")
