@@ -3,9 +3,9 @@
 Initiatives are matched by a stable key, not by `initiative_id`, row order or
 footnote numbers: the normalised name and the set of normalised organisations
 (casefolded, punctuation dropped, whitespace collapsed; organisations sorted).
-Several initiatives with the same key ("DLO" twice, no organisation) are paired
+Several initiatives with the same key (one name twice, no organisation) are paired
 in document order and the second and later ones get an occurrence counter in
-their key: "dlo|", "dlo||#2".
+their key: "navn|", "navn||#2".
 
     diff_releases(old, new) -> {"added": [...], "removed": [...], "changed": [...]}
 

@@ -362,11 +362,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
 
     A trailing space char means the line broke at a space. Where the renderer
     keeps such spaces, a line ending in "-" or "/" without one, short of the
-    right edge, broke inside a word ("Sjælland-" / "Lolland"), and so did a
+    right edge, broke inside a word ("Nord-" / "Vestjylland"), and so did a
     single word without one followed by a lowercase line. Without that
     evidence, a single word that runs to the right edge, followed by a
-    lowercase line, was broken by the column width ("Undervisningsforlø" /
-    "b", "(Alzheimerforeningen" / ")").
+    lowercase line, was broken by the column width ("Foreningsaktivitet" /
+    "er", "(Landsforeningen" / ")").
     """
     if a.trailing_space:
         return " "

@@ -104,7 +104,7 @@ def municipality_count(text: str, total: int) -> int | None:
 
 
 def _region_conflicts(text, pat, lookup, by_code) -> list[str]:
-    """'Region Sjælland (Gentofte, Ishøj)': municipalities bracketed after a region they are not in."""
+    """'Region Nordjylland (Odense)': municipalities bracketed after a region they are not in."""
     out = []
     for m in re.finditer(r"(Region \w+)\s*\(([^()]*)\)", text):
         kind, region = lookup.get(m.group(1), (None, None))

@@ -53,7 +53,7 @@ def mode_size(chars: list[dict]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-# A page number in the margin: "12", "Side 3 af 49", "- 4 -", "Page 2/10".
+# A page number in the margin: "12", "Side 3 af 12", "- 4 -", "Page 2/10".
 PAGE_NUMBER = re.compile(r"^[-–\s]*(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 
 
@@ -80,7 +80,7 @@ def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> li
 
 
 def running_key(text: str) -> str:
-    """Text of a running header or footer, its numbers aside ("Side 3 af 49" -> "Side # af #")."""
+    """Text of a running header or footer, its numbers aside ("Side 3 af 12" -> "Side # af #")."""
     return re.sub(r"\d+", "#", norm(MARKER_TEXT.sub(lambda m: m.group(1), text)))
 
 

@@ -1,4 +1,4 @@
-"""Name and organisations from the first column: "Broen (Broen Danmark)" -> "Broen", ["Broen Danmark"]."""
+"""Name and organisations from the first column: "Navn (Forening A, Forening B)" -> "Navn", ["Forening A", "Forening B"]."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-# A line ending in "Børn-" followed by one of these keeps its space: the hyphen
-# stands for a left-out word part ("Børn- og ungegrupper"), as Danish writes it.
+# A line ending in "by-" followed by one of these keeps its space: the hyphen
+# stands for a left-out word part ("by- og landområder"), as Danish writes it.
 SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"og", "eller", "samt", "som", "end", "til", "&", "/"})
 
 MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
@@ -35,7 +35,7 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     if last.endswith("-") and len(last) > 1 and last[-2].isalnum():
         first = nxt.split()[0] if nxt.split() else ""
         # a hyphen before "og"/"eller" stands for a left-out word part, and
-        # nothing compounds with a bracket; "Sjælland-" + "Lolland" is one word
+        # nothing compounds with a bracket; "Nord-" + "Vestjylland" is one word
         if first.lower() in SUSPENDED_HYPHEN_FOLLOWERS or not first[:1].isalnum():
             return " "
         return ""
