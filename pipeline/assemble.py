@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .continuation import continues_previous
+from .continuation import continues_previous, merge_cells
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
 from .store import typed
-from .textjoin import CLOSING, join_break, markers, strip_markers
+from .textjoin import markers, strip_markers
 
 def join_rows(fragments: pd.DataFrame) -> list[dict]:
     """Initiative records (cells still holding [^N] markers) in document order."""
@@ -27,12 +27,7 @@ def join_rows(fragments: pd.DataFrame) -> list[dict]:
         if (records and prev_frag is not None and prev_frag["kind"] == "row" and frag["order"] == 0
                 and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells)):
             rec = records[-1]
-            open_ends = set(prev_frag["open_ends"]) if prev_frag["open_ends"] is not None else set()
-            for c in SOURCE_COLUMN_NAMES:
-                if cells[c]:
-                    goes_on = cells[c][:1].islower() or cells[c][:1] in CLOSING
-                    known = "" if c in open_ends and goes_on else None  # a word cut by the page break
-                    rec[c] = rec[c] + join_break(rec[c], cells[c], known) + cells[c] if rec[c] else cells[c]
+            merge_cells(rec, cells, open_ends=set(prev_frag["open_ends"]))  # words cut by the page break
             rec["page_end"] = frag["page"]
         else:
             records.append({"section": section, **cells, "page_start": frag["page"], "page_end": frag["page"]})

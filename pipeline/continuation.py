@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .metadata import SOURCE_COLUMN_NAMES
-from .textjoin import strip_markers
+from .textjoin import goes_on, join_break, strip_markers
 
 FIRST = SOURCE_COLUMN_NAMES[0]
 
@@ -55,3 +55,13 @@ def _unmatched_close(text: str) -> bool:
         if depth < 0:
             return True
     return False
+
+
+def merge_cells(prev: dict, frag: dict, open_ends=()) -> None:
+    """Append `frag`'s cells to `prev`'s in place; a cell in `open_ends` ended inside a word."""
+    for c in SOURCE_COLUMN_NAMES:
+        nxt = frag[c]
+        if not nxt:
+            continue
+        known = "" if c in open_ends and goes_on(nxt) else None
+        prev[c] = prev[c] + join_break(prev[c], nxt, known) + nxt if prev[c] else nxt

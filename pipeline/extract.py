@@ -27,8 +27,8 @@ from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLU
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
-from .continuation import continues_previous
-from .textjoin import CLOSING, GLUED_HYPHEN, MARKER, join_break, join_lines
+from .continuation import continues_previous, merge_cells
+from .textjoin import MARKER, goes_on, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -84,12 +84,22 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     near_header: str | None = None
     try:
         while len(results) < n and header is None:
-            result = _read_one(pdf, pdf_path, len(results), None, sections, settings.layout)
+            # pages stay parsed until known to hold no table: the header page is read again below
+            result = _read_one(pdf, pdf_path, len(results), None, sections, settings.layout, close=False)
             results.append(result)
             header, near_header = result.header, near_header or result.near_header
-            if progress:
-                progress(len(results), n)
-        running = running_text(pdf, range(len(results) - 1, n), settings)
+            if header is None:
+                pdf.pages[len(results) - 1].close()
+        if header is not None:
+            # From the header page on, every page is read knowing the running headers and
+            # footers, found on a sample of pages that are then read while still parsed.
+            first = results.pop().page - 1
+            sample = range(first, min(n, first + settings.running_text_sample))
+            running = running_text([pdf.pages[i] for i in sample], settings.layout)
+            for i in sample:
+                results.append(_read_one(pdf, pdf_path, i, header, sections, settings.layout, running))
+                if progress:
+                    progress(len(results), n)
     finally:
         pdf.close()
     expected = ", ".join(HEADER_LABELS)
@@ -99,8 +109,6 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     if header is None:
         raise InputError(pdf_path, f"no table with the expected header found (looked for the columns: {expected})")
 
-    # from the header page on, every page is read knowing the running headers and footers
-    results.pop()
     rest = list(range(len(results), n))
     workers = _worker_count(settings.workers, len(rest), settings.pages_per_task)
     chunks = [rest[i:i + settings.pages_per_task] for i in range(0, len(rest), settings.pages_per_task)]
@@ -123,17 +131,12 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
     return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
 
 
-def running_text(pdf, indices: range, settings: ExtractSettings) -> frozenset[str]:
-    """Wording (numbers aside) of margin lines that recur on a sample of the table's pages."""
+def running_text(pages: list, s: LayoutSettings) -> frozenset[str]:
+    """Wording (numbers aside) of margin lines that recur on two or more of `pages`."""
     seen: dict[str, int] = {}
-    for i in list(indices)[: settings.running_text_sample]:
-        page = pdf.pages[i]
-        try:
-            for key in {layout.running_key(ln.text) for ln in layout.margin_lines(page.chars, page.height,
-                                                                                  settings.layout)}:
-                seen[key] = seen.get(key, 0) + 1
-        finally:
-            page.close()
+    for page in pages:
+        for key in {layout.running_key(ln.text) for ln in layout.margin_lines(page.chars, page.height, s)}:
+            seen[key] = seen.get(key, 0) + 1
     return frozenset(k for k, count in seen.items() if count >= 2)
 
 
@@ -145,7 +148,7 @@ def _worker_count(wanted: int, pages: int, pages_per_task: int) -> int:
 
 
 def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings,
-              running: frozenset[str] = frozenset()) -> PageResult:
+              running: frozenset[str] = frozenset(), close: bool = True) -> PageResult:
     page = pdf.pages[index]
     try:
         return read_page(page, index + 1, header, sections, s, running)
@@ -154,7 +157,8 @@ def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, 
     except Exception as e:
         raise InputError(pdf_path, f"page {index + 1} could not be read ({type(e).__name__}: {e})") from None
     finally:
-        page.close()  # frees the page's parsed objects: memory stays bounded by one page
+        if close:
+            page.close()  # frees the page's parsed objects: memory stays bounded by one page
 
 
 _WORKER_PDF = None  # in a pool worker: the PDF it reads, opened once for all its tasks
@@ -236,9 +240,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         prev = fragments[-1] if fragments else None
         # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
         if not ruled and prev and prev["kind"] == frag["kind"] == "row" and continues_previous(prev, frag, page_break=False):
-            for name in SOURCE_COLUMN_NAMES:
-                if frag[name]:
-                    prev[name] = prev[name] + join_break(prev[name], frag[name]) + frag[name] if prev[name] else frag[name]
+            merge_cells(prev, frag)
             prev["bottom"], prev["open_ends"] = frag["bottom"], frag["open_ends"]
             continue
         fragments.append(frag)
@@ -371,12 +373,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     if a.trailing_space:
         return " "
     text = MARKER.sub("", a.text).strip()
-    full = a.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+    full = _fills_line(a, right_limit, body_size, s)
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
-    goes_on = b.text[:1].islower() or b.text[:1] in CLOSING or GLUED_HYPHEN.match(b.text) is not None
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
-    if text and " " not in text and text[-1].isalpha() and goes_on and (full or keeps_spaces):
+    if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (full or keeps_spaces):
         return ""
     return None
 
@@ -388,7 +389,11 @@ def _ends_open(last: Line, right_limit: float, body_size: float, s: LayoutSettin
     text = MARKER.sub("", last.text).strip()
     if not text or " " in text or last.trailing_space or not (text[-1].isalnum() or text[-1] in "-/"):
         return False
-    return last.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+    return _fills_line(last, right_limit, body_size, s)
+
+
+def _fills_line(line: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:
+    return line.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
 
 
 def resolve_markers(fragments: list[dict], numbers: set[int]) -> None:

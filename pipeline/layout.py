@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .settings import LayoutSettings
+from .textjoin import MARKER
 
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 MARKER_CHARS = set("0123456789, ")
@@ -79,9 +80,14 @@ def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> li
     return out
 
 
+def _marker_digits(text: str) -> str:
+    """Text with [^N] markers written back as their digits."""
+    return MARKER.sub(lambda m: m.group(1), text)
+
+
 def running_key(text: str) -> str:
     """Text of a running header or footer, its numbers aside ("Side 3 af 12" -> "Side # af #")."""
-    return re.sub(r"\d+", "#", norm(MARKER_TEXT.sub(lambda m: m.group(1), text)))
+    return re.sub(r"\d+", "#", norm(_marker_digits(text)))
 
 
 def without_furniture(chars: list[dict], page_height: float, running: frozenset[str],
@@ -90,13 +96,10 @@ def without_furniture(chars: list[dict], page_height: float, running: frozenset[
     lines in the margin whose wording recurs on other pages (running headers and footers)."""
     drop = set()
     for ln in margin_lines(chars, page_height, s):
-        text = MARKER_TEXT.sub(lambda m: m.group(1), ln.text)
+        text = _marker_digits(ln.text)
         if PAGE_NUMBER.match(text) or running_key(text) in running:
             drop |= {id(c) for c in ln.chars}
     return [c for c in chars if id(c) not in drop] if drop else chars
-
-
-MARKER_TEXT = re.compile(r"\[\^([0-9, ]+)\]")
 
 
 def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:

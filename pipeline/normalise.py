@@ -62,8 +62,16 @@ def url_problem(url: str | None) -> str | None:
     return None
 
 
+def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.Series:
+    """Per initiative: at least one of its footnotes has an http(s) URL with a host."""
+    usable = footnotes["url"].map(lambda u: url_problem(None if pd.isna(u) else str(u)) is None)
+    linked = set(footnotes.loc[usable.astype(bool), "initiative_id"].dropna().astype(int))
+    return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
+
+
 def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params) -> Normalised:
     bands = dict(params.bands)
+    by_code = {c: r for c, _, r in params.gazetteer.municipalities}
     labels = dict(params.type_labels)
     rows, muni_rows, type_rows, quality = [], [], [], []
 
@@ -94,7 +102,6 @@ def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params
             flag("unknown_place", rec, f"{place!r} in {rec['geography']!r}")
         for conflict in geo.region_conflicts:
             flag("region_conflict", rec, conflict)
-        by_code = {c: r for c, _, r in params.gazetteer.municipalities}
         for code, muni in zip(geo.municipality_codes, geo.municipalities):
             muni_rows.append({"initiative_id": rec["initiative_id"], "municipality_code": code,
                               "municipality": muni, "region": by_code[code]})

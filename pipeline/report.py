@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from . import reference
 from .errors import InputError
-from .normalise import url_problem
+from .normalise import has_working_link
 from .quality_report import CHECKS
 from .store import read_parquet
 
@@ -89,13 +89,6 @@ def scope_counts(initiatives: pd.DataFrame) -> pd.DataFrame:
 def has_documentation(initiatives: pd.DataFrame) -> pd.Series:
     """Per initiative: the documentation cell holds text."""
     return initiatives["documentation"].fillna("").astype(str).str.strip().ne("").astype(bool)
-
-
-def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.Series:
-    """Per initiative: at least one of its footnotes has an http(s) URL with a host."""
-    usable = footnotes["url"].map(lambda u: url_problem(None if pd.isna(u) else str(u)) is None)
-    linked = set(footnotes.loc[usable.astype(bool), "initiative_id"].dropna().astype(int))
-    return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
 
 
 def evidence_shares(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,11 @@ CLOSING = frozenset(",.;:)]!?")
 GLUED_HYPHEN = re.compile(r"-\w")
 
 
+def goes_on(nxt: str) -> bool:
+    """The line starts inside a word: lowercase, closing punctuation, or a hyphen glued to a word."""
+    return nxt[:1].islower() or nxt[:1] in CLOSING or GLUED_HYPHEN.match(nxt) is not None
+
+
 def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     """The separator between two lines of one cell: "" or " ".
 

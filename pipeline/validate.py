@@ -21,7 +21,7 @@ import pandas as pd
 from . import reference, schemas
 from .errors import InputError
 from .metadata import SOURCE_COLUMN_NAMES, TABLES
-from .normalise import url_problem
+from .normalise import has_working_link
 from .settings import RELEASE, ReleaseSettings
 from .store import read_parquet
 
@@ -109,11 +109,9 @@ def _suite_specs(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: R
 
 def _links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per initiative: does any of its footnotes carry a usable web link?"""
-    notes = tables["footnotes"]
-    usable = {int(i) for i, u in zip(notes["initiative_id"], notes["url"])
-              if pd.notna(i) and isinstance(u, str) and url_problem(u) is None}
-    ids = tables["initiatives"]["initiative_id"].astype(int)
-    return pd.DataFrame({"initiative_id": ids, "has_usable_link": ids.map(lambda i: float(i in usable))})
+    ini = tables["initiatives"]
+    return pd.DataFrame({"initiative_id": ini["initiative_id"].astype(int),
+                         "has_usable_link": has_working_link(ini, tables["footnotes"]).astype(float)})
 
 
 def gx_checks(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: ReleaseSettings = RELEASE) -> list[Check]:
