@@ -7,7 +7,7 @@ PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
 SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble normalise export validate report diff bench test clean
+.PHONY: setup run extract assemble normalise export validate report diff bench fuzz test clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ diff: setup
 
 bench: setup
 	$(PY) bench/benchmark.py --out bench/results
+
+# layout fuzzing: N seeded re-typesettings of the golden table, scored cell by cell (tests/fuzz)
+N ?= 40
+START ?= 0
+fuzz: setup
+	$(PY) -m tests.fuzz.run --n $(N) --start $(START) --out tests/fuzz/results
 
 test: setup
 	$(PY) -m pytest
