@@ -23,6 +23,7 @@ import pandas as pd
 from . import layout
 from .errors import InputError
 from .layout import Header, Line
+from .lexicon import Lexicon, interior_words
 from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLUMNS
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
@@ -233,9 +234,10 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     right_limits = _text_right_limits(lines, seps, table_right)
     keeps_spaces = any(ln.trailing_space for ln in lines)
 
+    lexicon = Lexicon(frozenset(interior_words([ln.text for ln in lines])))
     fragments: list[dict] = []
     for seg in segments:
-        frag = _fragment(seg, sections, right_limits, keeps_spaces, body_size, s)
+        frag = _fragment(seg, sections, right_limits, keeps_spaces, lexicon, body_size, s)
         frag.update(top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
         prev = fragments[-1] if fragments else None
         # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
@@ -326,7 +328,7 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,
-              body_size: float, s: LayoutSettings) -> dict:
+              lexicon: Lexicon, body_size: float, s: LayoutSettings) -> dict:
     # A heading is a merged cell that may cross column boundaries: read it whole
     # (only when the row is short enough to be one).
     reading = ""
@@ -339,7 +341,8 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
     cells, open_ends = {}, []
     for i, name in enumerate(SOURCE_COLUMN_NAMES):
         col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
-        known = [_break_evidence(a, b, right_limits[i], keeps_spaces, body_size, s) for a, b in zip(col, col[1:])]
+        known = [_break_evidence(a, b, right_limits[i], keeps_spaces, lexicon, body_size, s)
+                 for a, b in zip(col, col[1:])]
         cells[name] = join_lines([ln.text for ln in col], known)
         if col and _ends_open(col[-1], right_limits[i], body_size, s):
             open_ends.append(name)
@@ -358,8 +361,8 @@ def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
     return bool(chars) and all("bold" in c["fontname"].lower() for c in chars)
 
 
-def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, body_size: float,
-                    s: LayoutSettings) -> str | None:
+def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, lexicon: Lexicon,
+                    body_size: float, s: LayoutSettings) -> str | None:
     """What the geometry says about the break after line `a`: " ", "" or nothing.
 
     A trailing space char means the line broke at a space. Where the renderer
@@ -368,7 +371,8 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     single word without one followed by a lowercase line. Without that
     evidence, a single word that runs to the right edge, followed by a
     lowercase line, was broken by the column width ("Foreningsaktivitet" /
-    "er", "(Landsforeningen" / ")").
+    "er", "(Landsforeningen" / ")"). Such a line may also have ended at a space
+    ("kernekompetence" / "og"): the vocabulary decides where it can.
     """
     if a.trailing_space:
         return " "
@@ -378,7 +382,8 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
         return ""
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
     if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (full or keeps_spaces):
-        return ""
+        decided = lexicon.cut_or_space(text, b.text)
+        return "" if decided is None else decided
     return None
 
 

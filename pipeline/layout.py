@@ -106,6 +106,28 @@ def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:
     return char["text"] in MARKER_CHARS and char["size"] <= s.superscript_max_size_ratio * body_size
 
 
+def marker_chars(chars: list[dict], body_size: float, s: LayoutSettings) -> set[int]:
+    """ids of the chars that belong to raised footnote markers.
+
+    Small digits are markers by size alone. Digits only a little smaller than the
+    text (some typesetters print markers at ~85 % size) are markers when their
+    baseline sits clearly above the baseline of the full-size text beside them.
+    """
+    out = {id(c) for c in chars if is_marker_char(c, body_size, s)}
+    lo, hi = s.superscript_max_size_ratio * body_size, s.raised_max_size_ratio * body_size
+    rise = s.raised_min_rise_ratio * body_size
+    reach = s.raised_neighbour_reach_ratio * body_size
+    for c in chars:
+        if c["text"] not in MARKER_CHARS or not lo < c["size"] < hi:
+            continue
+        beside = [o["bottom"] for o in chars if o["size"] >= hi and o["text"].strip()
+                  and o["x1"] >= c["x0"] - reach and o["x0"] <= c["x1"] + reach
+                  and o["top"] < c["bottom"] and o["bottom"] > c["top"]]
+        if beside and statistics.median(beside) - c["bottom"] > rise:
+            out.add(id(c))
+    return out
+
+
 def _plain(text: str) -> str:
     return LIGATURES.get(text, text)
 
@@ -118,8 +140,9 @@ def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: 
     processor wrapped it onto one.
     """
     tol = s.line_tolerance_ratio * body_size
-    normal = sorted((c for c in chars if not is_marker_char(c, body_size, s)), key=lambda c: c["bottom"])
-    small = [c for c in chars if is_marker_char(c, body_size, s)]
+    markers = marker_chars(chars, body_size, s)
+    normal = sorted((c for c in chars if id(c) not in markers), key=lambda c: c["bottom"])
+    small = [c for c in chars if id(c) in markers]
 
     groups: list[list[dict]] = []
     for c in normal:
@@ -141,19 +164,19 @@ def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: 
         else:
             best[1].append(c)
 
-    lines = [_line_from_chars(g, body_size, s, column) for g in groups]
+    lines = [_line_from_chars(g, markers, s, column) for g in groups]
     lines = [ln for ln in lines if ln.text]
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
 
-def _line_from_chars(chars: list[dict], body_size: float, s: LayoutSettings, column: int) -> Line:
+def _line_from_chars(chars: list[dict], markers: set[int], s: LayoutSettings, column: int) -> Line:
     chars = sorted(chars, key=lambda c: c["x0"])
     out: list[str] = []
     prev = None
     in_marker = False
     for c in chars:
-        marker = is_marker_char(c, body_size, s)
+        marker = id(c) in markers
         if c["text"] == " " and not marker:
             if in_marker:
                 out.append("]")
@@ -199,7 +222,7 @@ def _line_from_chars(chars: list[dict], body_size: float, s: LayoutSettings, col
         text=text,
         trailing_space=chars[-1]["text"] == " ",
         column=column,
-        marker_only=bool(visible) and all(is_marker_char(c, body_size, s) for c in visible),
+        marker_only=bool(visible) and all(id(c) in markers for c in visible),
         chars=chars,
     )
 

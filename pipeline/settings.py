@@ -14,6 +14,12 @@ from dataclasses import dataclass
 class LayoutSettings:
     # A char this much smaller than the body text is a raised footnote marker.
     superscript_max_size_ratio: float = 0.8
+    # A digit up to this share of the body size is a marker when raised above the text beside it
+    # by at least raised_min_rise_ratio of the body size (markers printed at ~85 % size).
+    raised_max_size_ratio: float = 0.95
+    raised_min_rise_ratio: float = 0.15
+    # How far (share of body size) left and right of such a digit the text it is compared with lies.
+    raised_neighbour_reach_ratio: float = 3.0
     # Chars whose baselines differ by less than this share of the body size are on one line.
     line_tolerance_ratio: float = 0.35
     # Gap between chars, as a share of their size, above which they are separate words.

@@ -182,3 +182,27 @@ def test_page_furniture(margin_text, size, running, dropped):
     margin = chars_of(margin_text, 560.0, size)
     kept = without_furniture(body + margin, 595.0, running, S)
     assert (len(kept) == len(body)) is dropped
+
+
+# ---------------------------------------------------------------- vocabulary for open line breaks
+
+from pipeline.lexicon import Lexicon, interior_words  # noqa: E402
+
+
+@pytest.mark.parametrize("before, after, want", [
+    ("kernekompetence", "og samarbejde", " "),     # a word and "og": no word "kernekompetenceog"
+    ("for", "at styrke", " "),
+    ("community-opbygning", "i hele landet", " "),  # hyphenated compound, then a word
+    ("Undervisningsforlø", "b", ""),                # the tail is no word, the whole is a compound
+    ("(Hjerneskadeforeninge", "n)", ""),
+    ("Undervisnings", "forløb", None),              # a compound cut at its seam, or two words: geometry decides
+])
+def test_vocabulary_decides_open_breaks(before, after, want):
+    assert Lexicon().cut_or_space(before, after) == want
+
+
+def test_document_words_count_as_words():
+    words = interior_words(["en Tumlingeholdet[^3] hjælper", "med"])
+    assert "tumlingeholdet" in words and "en" not in words   # first and last words of a line may be cut
+    assert Lexicon().cut_or_space("Tumlingehol", "det") is None
+    assert Lexicon(frozenset(words)).cut_or_space("Tumlingehol", "det") == ""
