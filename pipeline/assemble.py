@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .continuation import continues_previous, merge_cells
-from .lexicon import Lexicon, interior_words
+from .lexicon import Lexicon, resolve_cuts
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
 from .store import typed
 from .textjoin import markers, strip_markers
@@ -19,10 +19,7 @@ def join_rows(fragments: pd.DataFrame) -> list[dict]:
     records: list[dict] = []
     section = None
     prev_frag = None
-    frags = fragments.sort_values(["page", "order"]).to_dict("records")
-    lexicon = Lexicon(frozenset(interior_words(
-        [f[c] for f in frags for c in SOURCE_COLUMN_NAMES if isinstance(f[c], str)])))
-    for frag in frags:
+    for frag in fragments.sort_values(["page", "order"]).to_dict("records"):
         if frag["kind"] == "section":
             section = frag["section"]
             prev_frag = frag
@@ -31,13 +28,17 @@ def join_rows(fragments: pd.DataFrame) -> list[dict]:
         if (records and prev_frag is not None and prev_frag["kind"] == "row" and frag["order"] == 0
                 and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells)):
             rec = records[-1]
-            merge_cells(rec, cells, set(prev_frag["open_ends"]), lexicon)  # words cut by the page break
+            merge_cells(rec, cells, open_ends=set(prev_frag["open_ends"]))  # words cut by the page break
             rec["page_end"] = frag["page"]
         else:
             records.append({"section": section, **cells, "page_start": frag["page"], "page_end": frag["page"]})
         prev_frag = frag
+    # breaks that may be inside a word, decided by the vocabulary of the whole table
+    lexicon = Lexicon.from_texts([rec[c] for rec in records for c in SOURCE_COLUMN_NAMES])
     for i, rec in enumerate(records, start=1):
         rec["initiative_id"] = i
+        for c in SOURCE_COLUMN_NAMES:
+            rec[c] = resolve_cuts(rec[c], lexicon)
     return records
 
 

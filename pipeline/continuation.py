@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import Lexicon
 from .metadata import SOURCE_COLUMN_NAMES
-from .textjoin import goes_on, join_break, strip_markers
+from .textjoin import MAYBE_CUT, goes_on, join_break, strip_markers
 
 FIRST = SOURCE_COLUMN_NAMES[0]
 
@@ -58,20 +57,16 @@ def _unmatched_close(text: str) -> bool:
     return False
 
 
-def merge_cells(prev: dict, frag: dict, open_ends=(), lexicon: Lexicon | None = None) -> None:
+def merge_cells(prev: dict, frag: dict, open_ends=()) -> None:
     """Append `frag`'s cells to `prev`'s in place.
 
     A cell in `open_ends` may have ended inside a word (its last line was one word
-    filling the line); when the next part goes on in lowercase, the vocabulary says
-    whether it is one word cut in two, and where it cannot tell, it is.
+    filling the line): when the next part goes on in lowercase, the break is left
+    as MAYBE_CUT for the vocabulary to decide.
     """
     for c in SOURCE_COLUMN_NAMES:
         nxt = frag[c]
         if not nxt:
             continue
-        known = None
-        if c in open_ends and goes_on(nxt):
-            tail = prev[c].split()[-1] if prev[c].split() else ""
-            decided = lexicon.cut_or_space(tail, nxt) if lexicon else None
-            known = "" if decided is None else decided
+        known = MAYBE_CUT if c in open_ends and goes_on(nxt) else None
         prev[c] = prev[c] + join_break(prev[c], nxt, known) + nxt if prev[c] else nxt

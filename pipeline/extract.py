@@ -23,13 +23,12 @@ import pandas as pd
 from . import layout
 from .errors import InputError
 from .layout import Header, Line
-from .lexicon import Lexicon, interior_words
 from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLUMNS
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous, merge_cells
-from .textjoin import MARKER, goes_on, join_lines
+from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -133,10 +132,11 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
 
 
 def running_text(pages: list, s: LayoutSettings) -> frozenset[str]:
-    """Wording (numbers aside) of margin lines that recur on two or more of `pages`."""
+    """What recurs in the margins of two or more of `pages`: wording (numbers aside), or the
+    place of a page number."""
     seen: dict[str, int] = {}
     for page in pages:
-        for key in {layout.running_key(ln.text) for ln in layout.margin_lines(page.chars, page.height, s)}:
+        for key in set().union(*(layout.running_keys(m) for m in layout.margin_lines(page.chars, page.height, s))):
             seen[key] = seen.get(key, 0) + 1
     return frozenset(k for k, count in seen.items() if count >= 2)
 
@@ -198,7 +198,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
 
     chars = layout.without_furniture(page.chars, page.height, running, s)
     chars = [c for c in chars if c["top"] >= body_top - 0.5]
-    page_size = layout.mode_size(chars) or 9.0
+    page_size = layout.mode_size(chars) or s.fallback_body_size
     table_left = table_header.spans[0][0] - 2 * page_size
     chars = [c for c in chars if (c["x0"] + c["x1"]) / 2 >= table_left]
 
@@ -223,7 +223,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         columns[layout.column_of((c["x0"] + c["x1"]) / 2, seps)].append(c)
     lines = [ln for i, col in enumerate(columns) for ln in layout.build_lines(col, body_size, s, i)]
 
-    footnotes = read_footnotes(note_chars, page, page_no, s)
+    cited = {run for ln in lines for run in re.findall(r"\d+", " ".join(MARKER.findall(ln.text)))}
+    footnotes = read_footnotes(note_chars, page, page_no, s, cited)
     numbers = {f["number"] for f in footnotes if f["number"] is not None}
 
     row_rules = [r["top"] for r in rules
@@ -234,10 +235,9 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     right_limits = _text_right_limits(lines, seps, table_right)
     keeps_spaces = any(ln.trailing_space for ln in lines)
 
-    lexicon = Lexicon(frozenset(interior_words([ln.text for ln in lines])))
     fragments: list[dict] = []
     for seg in segments:
-        frag = _fragment(seg, sections, right_limits, keeps_spaces, lexicon, body_size, s)
+        frag = _fragment(seg, sections, right_limits, keeps_spaces, body_size, s)
         frag.update(top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
         prev = fragments[-1] if fragments else None
         # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
@@ -324,11 +324,14 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
         if starts:
             pads.append(max(0.0, min(starts) - sep))
     pad = statistics.median(pads) if pads else 0.0
-    return [right - pad for right in [*seps, table_right]]
+    # where lines reach further than the estimate (justified text, unruled tables), they show the limit
+    reach = [max((ln.x1 for ln in lines if ln.column == i and not ln.marker_only), default=0.0)
+             for i in range(len(seps) + 1)]
+    return [max(right - pad, far) for right, far in zip([*seps, table_right], reach)]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,
-              lexicon: Lexicon, body_size: float, s: LayoutSettings) -> dict:
+              body_size: float, s: LayoutSettings) -> dict:
     # A heading is a merged cell that may cross column boundaries: read it whole
     # (only when the row is short enough to be one).
     reading = ""
@@ -341,8 +344,7 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
     cells, open_ends = {}, []
     for i, name in enumerate(SOURCE_COLUMN_NAMES):
         col = sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)
-        known = [_break_evidence(a, b, right_limits[i], keeps_spaces, lexicon, body_size, s)
-                 for a, b in zip(col, col[1:])]
+        known = [_break_evidence(a, b, right_limits[i], keeps_spaces, body_size, s) for a, b in zip(col, col[1:])]
         cells[name] = join_lines([ln.text for ln in col], known)
         if col and _ends_open(col[-1], right_limits[i], body_size, s):
             open_ends.append(name)
@@ -361,9 +363,9 @@ def _looks_like_heading(seg: list[Line], cells: dict[str, str]) -> bool:
     return bool(chars) and all("bold" in c["fontname"].lower() for c in chars)
 
 
-def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, lexicon: Lexicon,
-                    body_size: float, s: LayoutSettings) -> str | None:
-    """What the geometry says about the break after line `a`: " ", "" or nothing.
+def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, body_size: float,
+                    s: LayoutSettings) -> str | None:
+    """What the geometry says about the break after line `a`: " ", "", MAYBE_CUT or nothing.
 
     A trailing space char means the line broke at a space. Where the renderer
     keeps such spaces, a line ending in "-" or "/" without one, short of the
@@ -371,8 +373,8 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, le
     single word without one followed by a lowercase line. Without that
     evidence, a single word that runs to the right edge, followed by a
     lowercase line, was broken by the column width ("Foreningsaktivitet" /
-    "er", "(Landsforeningen" / ")"). Such a line may also have ended at a space
-    ("kernekompetence" / "og"): the vocabulary decides where it can.
+    "er", "(Landsforeningen" / ")"), or it ended at a space ("Økonomisk" /
+    "støtte"): MAYBE_CUT leaves that to the document's vocabulary.
     """
     if a.trailing_space:
         return " "
@@ -380,10 +382,15 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, le
     full = _fills_line(a, right_limit, body_size, s)
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
+    # A word is cut only where not one more of its letters fits: with room for the next
+    # line's first letter left, the line ended at a space.
+    first = next((c for c in b.chars if c["text"].strip()), None)
+    if (first is not None and first["text"].isalpha() and text[-1:].isalpha()
+            and a.x1 + (first["x1"] - first["x0"]) < right_limit - s.cut_room_tolerance_ratio * body_size):
+        return " "
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
     if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (full or keeps_spaces):
-        decided = lexicon.cut_or_space(text, b.text)
-        return "" if decided is None else decided
+        return MAYBE_CUT
     return None
 
 
@@ -458,8 +465,15 @@ def _reading_score(readings: list[list[str]]) -> tuple[int, int, int]:
     return distinct, -(len(seq) - distinct), ascending
 
 
-def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> list[dict]:
-    """Footnotes from the foot of the page: number, text and link."""
+def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings,
+                   cited: set[str] = frozenset()) -> list[dict]:
+    """Footnotes from the foot of the page: number, text and link.
+
+    A line at the left margin that starts with a number starts a footnote when the
+    number is the next one, or when a marker on the page cites it (`cited`: the
+    digit runs of the page's markers, "1718" citing 17 and 18): typesetters do not
+    always print a page's footnotes in number order.
+    """
     if not chars:
         return []
     size = layout.mode_size(chars)
@@ -471,11 +485,13 @@ def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> 
     links = [h for h in page.hyperlinks if h.get("uri")]
 
     notes: list[dict] = []
-    expected = None
+    expected, seen = None, set()
     numbered = [layout.split_footnote_number(ln)[0] if ln.x0 <= left + size else None for ln in lines]
     for i, ln in enumerate(lines):
         number, rest = layout.split_footnote_number(ln)
-        starts_new = number is not None and numbered[i] is not None and (expected is None or number == expected)
+        starts_new = number is not None and numbered[i] is not None and (
+            expected is None or number == expected
+            or (number not in seen and any(str(number) in run for run in cited)))
         # A wrapped line that happens to begin with the next number ("4 kommuner deltog") goes
         # on after a full line, and the real footnote with that number comes later.
         if starts_new and i and lines[i - 1].x1 >= full_right and number in numbered[i + 1:]:
@@ -483,6 +499,7 @@ def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings) -> 
         if starts_new:
             notes.append({"number": number, "lines": [rest], "boxes": [ln]})
             expected = number + 1
+            seen.add(number)
         elif notes:
             notes[-1]["lines"].append(ln.text)
             notes[-1]["boxes"].append(ln)

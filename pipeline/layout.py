@@ -58,25 +58,36 @@ def mode_size(chars: list[dict]) -> float:
 PAGE_NUMBER = re.compile(r"^[-–\s]*(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 
 
-def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> list[Line]:
-    """Lines in the page's outer tenth (top or bottom), set off from the text beside them by more than a line."""
+@dataclass
+class MarginLine:
+    line: Line
+    # more than a line's height away from any other text
+    set_off: bool
+    # nothing is printed further out (below it at the foot, above it at the head)
+    outermost: bool
+
+
+def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> list[MarginLine]:
+    """Lines in the page's outer bands (top or bottom), with how they stand apart from the rest."""
     if not chars:
         return []
-    size = mode_size(chars) or 9.0
-    band = [c for c in chars if c["top"] > 0.9 * page_height or c["bottom"] < 0.1 * page_height]
+    size = mode_size(chars) or s.fallback_body_size
+    band = [c for c in chars if c["top"] > (1 - s.margin_band_share) * page_height
+            or c["bottom"] < s.margin_band_share * page_height]
     out = []
     for ln in build_lines(band, size, s):
-        # raised footnote markers and numbered footnotes are never the page's furniture
-        if ln.marker_only or (_starts_with_number(ln) and not PAGE_NUMBER.match(ln.text)):
+        # numbered footnotes are never the page's furniture
+        if _starts_with_number(ln) and not PAGE_NUMBER.match(_marker_digits(ln.text)):
             continue
         ids = {id(c) for c in ln.chars}
         others = [c for c in chars if id(c) not in ids and c["text"].strip()]
         if ln.top > 0.5 * page_height:
             gap = ln.top - max((c["bottom"] for c in others if c["bottom"] <= ln.top + 1), default=0.0)
+            outermost = not any(c["top"] >= ln.bottom - 1 for c in others)
         else:
             gap = min((c["top"] for c in others if c["top"] >= ln.bottom - 1), default=page_height) - ln.bottom
-        if gap > size:
-            out.append(ln)
+            outermost = not any(c["bottom"] <= ln.top + 1 for c in others)
+        out.append(MarginLine(ln, gap > size, outermost))
     return out
 
 
@@ -90,15 +101,32 @@ def running_key(text: str) -> str:
     return re.sub(r"\d+", "#", norm(_marker_digits(text)))
 
 
+def page_number_key(m: MarginLine) -> str | None:
+    """Where a page number stands: typesetters print it at the same height on every page."""
+    if not m.outermost or not PAGE_NUMBER.match(_marker_digits(m.line.text)):
+        return None
+    return f"page number at {round(m.line.top)}"
+
+
+def running_keys(m: MarginLine) -> set[str]:
+    """What makes a margin line recognisable on other pages: its wording, or a page number's place."""
+    keys = {running_key(m.line.text)} if m.set_off and not m.line.marker_only else set()
+    where = page_number_key(m)
+    return keys | {where} if where else keys
+
+
 def without_furniture(chars: list[dict], page_height: float, running: frozenset[str],
                       s: LayoutSettings) -> list[dict]:
-    """The page's chars less its furniture: a page number alone in the margin, and
-    lines in the margin whose wording recurs on other pages (running headers and footers)."""
+    """The page's chars less its furniture: a page number alone in the margin, a page number where
+    the other pages have theirs, and lines in the margin whose wording recurs on other pages
+    (running headers and footers)."""
     drop = set()
-    for ln in margin_lines(chars, page_height, s):
-        text = _marker_digits(ln.text)
-        if PAGE_NUMBER.match(text) or running_key(text) in running:
-            drop |= {id(c) for c in ln.chars}
+    for m in margin_lines(chars, page_height, s):
+        text = _marker_digits(m.line.text)
+        # a small number alone may be a raised marker; it is a page number where the other pages have one
+        number = PAGE_NUMBER.match(text) is not None and not m.line.marker_only
+        if (m.set_off and (number or running_key(text) in running)) or page_number_key(m) in running:
+            drop |= {id(c) for c in m.line.chars}
     return [c for c in chars if id(c) not in drop] if drop else chars
 
 

@@ -1,11 +1,13 @@
-"""Is a string a word? Decides line breaks that the PDF's geometry leaves open.
+"""Is a string a word? Decides the line breaks that the PDF's geometry leaves open.
 
 A word is cut without a hyphen only when it is longer than its line, so the
-geometry ("a single word filling the line, and the next line goes on in
-lowercase") says only that a cut is *possible*. Whether "Foreningsaktivitet" /
-"er" is one word and "kernekompetence" / "og" two is then a question of
-vocabulary: the document's own words (those printed inside a line, where no
-break touches them) and a Danish word list (wordfreq's).
+geometry ("a single word filling the line, no room for one more letter, and
+the next line goes on in lowercase") says only that a cut is *possible*; the
+extract stage marks such breaks MAYBE_CUT. Whether "Foreningsaktivitet" / "er"
+is one word and "Økonomisk" / "støtte" two is a question of vocabulary: the
+document's own words and word pairs (those printed where no open break touches
+them) first, then a Danish word list (wordfreq's). Where neither tells, the
+geometry's reading stands: the word was cut.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .textjoin import MARKER
+from .reference import word_endings
+from .textjoin import MARKER, MAYBE_CUT
 
 # letters of a token; what surrounds them (punctuation, brackets, markers) is not part of the word
 _CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
@@ -25,11 +28,20 @@ MIN_PART = 4
 LINKING = "se"
 
 
+# a word this frequent (wordfreq's Zipf scale: 6 is "og"-like, 3 is rare) is a common word
+COMMON_ZIPF = 4.5
+
+
 @functools.cache
-def danish_words() -> frozenset[str]:
+def danish_words() -> dict[str, float]:
+    """Danish words -> frequency (share of running text)."""
     from wordfreq import get_frequency_dict  # ~0.7 s: loaded only when a break needs it
 
-    return frozenset(get_frequency_dict("da"))
+    return get_frequency_dict("da")
+
+
+def common(word: str) -> bool:
+    return danish_words().get(word, 0.0) >= 10 ** (COMMON_ZIPF - 9)
 
 
 def core(token: str) -> str:
@@ -38,18 +50,28 @@ def core(token: str) -> str:
     return (m.group(1) if m else token).casefold()
 
 
-def interior_words(lines: list[str]) -> set[str]:
-    """Words printed inside a line (not its first or last word): whole, whatever the breaks."""
-    out = set()
-    for line in lines:
-        tokens = MARKER.sub("", line).split()
-        out.update(w for w in map(core, tokens[1:-1]) if w.isalpha())
-    return out
+def _words(text: str) -> list[str]:
+    return [core(t) for t in MARKER.sub("", text).split()]
 
 
 @dataclass(frozen=True)
 class Lexicon:
     document: frozenset[str] = frozenset()
+    # adjacent word pairs printed in the document ("økonomisk", "støtte")
+    phrases: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def from_texts(cls, texts) -> "Lexicon":
+        """The vocabulary of some texts: words and word pairs that no open break touches."""
+        words, phrases = set(), set()
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            for piece in text.split(MAYBE_CUT):
+                tokens = _words(piece)[1:-1] if MAYBE_CUT in text else _words(piece)
+                words.update(t for t in tokens if t.isalpha())
+                phrases.update((a, b) for a, b in zip(tokens, tokens[1:]) if a.isalpha() and b.isalpha())
+        return cls(frozenset(words), frozenset(phrases))
 
     def known(self, word: str) -> bool:
         return word in self.document or word in danish_words()
@@ -81,6 +103,9 @@ class Lexicon:
         a, b = core(before), core(after.split()[0] if after.split() else "")
         if not a.isalpha() and "-" not in a or not b.isalpha():
             return None
+        pair, joined = (a, b) in self.phrases, a + b in self.document
+        if pair != joined:
+            return " " if pair else ""
         whole, parts = self.score(a + b), min(self.score(a), self.score(b))
         if whole > parts:
             return ""
@@ -88,4 +113,21 @@ class Lexicon:
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and parts > UNKNOWN:
             return " "
+        # An unknown word and then a common word that is no inflectional ending ("Ledsagelse" /
+        # "til"): two words. An ending ("Alzheimerforening" / "en") may be the rest of the word.
+        if whole == UNKNOWN and common(b) and b not in word_endings():
+            return " "
         return None
+
+
+def resolve_cuts(text: str | None, lexicon: Lexicon) -> str | None:
+    """`text` with each MAYBE_CUT made "" (a cut word) or " " (two words)."""
+    if not isinstance(text, str) or MAYBE_CUT not in text:
+        return text
+    pieces = text.split(MAYBE_CUT)
+    out = pieces[0]
+    for nxt in pieces[1:]:
+        tail = out.split()[-1] if out.split() else ""
+        decided = lexicon.cut_or_space(tail, nxt)
+        out += ("" if decided is None else decided) + nxt
+    return out

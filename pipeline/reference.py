@@ -84,3 +84,8 @@ def gazetteer() -> "Gazetteer":
 
 def intervention_labels() -> dict[str, str]:
     return dict(zip(load("intervention_types")["type"], load("intervention_types")["label_en"]))
+
+
+def word_endings() -> frozenset[str]:
+    """Danish inflectional endings: the rest of a word cut at a line end may be one of them."""
+    return frozenset(load("word_endings")["ending"])

@@ -33,8 +33,16 @@ class LayoutSettings:
     # A line whose right edge is this close (share of body size) to the cell's right text
     # limit is "full": a single word on a full line was broken by the column width.
     full_line_tolerance_ratio: float = 0.6
+    # A line that leaves room (beyond this share of the body size) for the next line's first
+    # letter ended at a space: a word is cut only where not one more letter fits.
+    cut_room_tolerance_ratio: float = 0.05
     # Two rules or edges closer than this (points) are the same.
     snap_tolerance: float = 1.5
+    # Page furniture (page numbers, running headers and footers) lives in this share of the
+    # page height at its top and at its foot.
+    margin_band_share: float = 0.1
+    # Body size (points) assumed for a page whose text gives none.
+    fallback_body_size: float = 9.0
 
 
 @dataclass(frozen=True)

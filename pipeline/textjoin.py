@@ -9,10 +9,15 @@ import re
 SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"og", "eller", "samt", "som", "end", "til", "&", "/"})
 
 MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
+# A line break that the geometry allows inside a word ("Foreningsaktivitet" / "er", a one-word line
+# with no room for one more letter): kept in the interim text as a soft hyphen until the assemble
+# stage, which knows the whole document's vocabulary, decides (pipeline/lexicon.py).
+MAYBE_CUT = "\u00ad"
 # No word starts with these: a line that does goes on from the line before without a space.
 CLOSING = frozenset(",.;:)]!?")
-# A line starting with a hyphen glued to a word ("-opbygning") goes on with the word before.
-GLUED_HYPHEN = re.compile(r"-\w")
+# A line starting with a hyphen or slash glued to a word ("-opbygning", "/Mentor") goes on with
+# the word before; one followed by a space ("/ København") stands between two words.
+GLUED_HYPHEN = re.compile(r"[-/]\w")
 
 
 def goes_on(nxt: str) -> bool:

@@ -186,7 +186,8 @@ def test_page_furniture(margin_text, size, running, dropped):
 
 # ---------------------------------------------------------------- vocabulary for open line breaks
 
-from pipeline.lexicon import Lexicon, interior_words  # noqa: E402
+from pipeline.lexicon import Lexicon, resolve_cuts  # noqa: E402
+from pipeline.textjoin import MAYBE_CUT  # noqa: E402
 
 
 @pytest.mark.parametrize("before, after, want", [
@@ -197,12 +198,25 @@ from pipeline.lexicon import Lexicon, interior_words  # noqa: E402
     ("(Hjerneskadeforeninge", "n)", ""),
     ("Undervisnings", "forløb", None),              # a compound cut at its seam, or two words: geometry decides
 ])
-def test_vocabulary_decides_open_breaks(before, after, want):
+def test_word_list_decides_open_breaks(before, after, want):
     assert Lexicon().cut_or_space(before, after) == want
 
 
-def test_document_words_count_as_words():
-    words = interior_words(["en Tumlingeholdet[^3] hjælper", "med"])
-    assert "tumlingeholdet" in words and "en" not in words   # first and last words of a line may be cut
-    assert Lexicon().cut_or_space("Tumlingehol", "det") is None
-    assert Lexicon(frozenset(words)).cut_or_space("Tumlingehol", "det") == ""
+def test_the_documents_own_words_and_pairs_decide_first():
+    texts = ["Vi giver økonomisk støtte[^3] til Tumlingeholdet i år", f"Økonomisk{MAYBE_CUT}støtte"]
+    lexicon = Lexicon.from_texts(texts)
+    assert "tumlingeholdet" in lexicon.document
+    assert ("økonomisk", "støtte") in lexicon.phrases
+    assert Lexicon().cut_or_space("Økonomisk", "støtte") is None        # a compound or two words
+    assert resolve_cuts(texts[1], lexicon) == "Økonomisk støtte"          # the document prints the pair
+    assert Lexicon().cut_or_space("Tumlingehold", "et") is None
+    assert resolve_cuts(f"Tumlingehold{MAYBE_CUT}et", lexicon) == "Tumlingeholdet"
+    assert resolve_cuts(f"Snakkeklubb{MAYBE_CUT}erne", Lexicon()) == "Snakkeklubberne"  # none tells: the cut stands
+
+
+@pytest.mark.parametrize("before, after, want", [
+    ("Ledsagelse", "til aktiviteter", " "),     # an unknown word, then a common word that is no ending
+    ("Alzheimerforening", "en", None),         # an ending: may be the rest of the word
+])
+def test_word_endings_keep_a_break_open(before, after, want):
+    assert Lexicon().cut_or_space(before, after) == want

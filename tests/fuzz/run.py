@@ -35,19 +35,22 @@ def renderer(name: str):
     return render
 
 
-def run_variant(p: params_mod.Params, workdir: Path, table: source.Table | None = None) -> tuple[Score, float]:
-    """Typeset, extract, assemble, normalise; the score of the result (errors become Score.error)."""
+def run_variant(p: params_mod.Params, workdir: Path, table: source.Table | None = None,
+                rendered: Path | None = None) -> tuple[Score, float]:
+    """Typeset (unless `rendered` is given), extract, assemble, normalise; the score of the result
+    (errors become Score.error)."""
     from pipeline import stages
     from pipeline.errors import PipelineError
     from pipeline.settings import DEFAULT_SETTINGS
     from pipeline.store import read_parquet
 
     table = table or source.load()
-    pdf = workdir / f"variant-{p.seed}.pdf"
+    pdf = rendered or workdir / f"variant-{p.seed}.pdf"
     interim = workdir / f"interim-{p.seed}"
     started = time.perf_counter()
     try:
-        renderer(p.typesetter)(table, p, pdf)
+        if rendered is None:
+            renderer(p.typesetter)(table, p, pdf)
     except Exception as e:  # a typesetter failure is the harness's problem, reported as such
         return Score(golden_records=len(table.rows), error=f"typesetting failed: {type(e).__name__}: {e}"), 0.0
     try:
@@ -64,17 +67,18 @@ def run_variant(p: params_mod.Params, workdir: Path, table: source.Table | None 
 
 
 def _job(args) -> dict:
-    seed, typesetter, workdir, keep = args
+    seed, typesetter, workdir, keep, reuse = args
     table = source.load()
     p = params_mod.draw(seed, len(table.rows), typesetter)
     vdir = Path(workdir) / f"seed-{seed}"
     vdir.mkdir(parents=True, exist_ok=True)
-    s, seconds = run_variant(p, vdir, table)
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
+    kept = Path(keep) / f"variant-{seed}-{p.typesetter}.pdf" if keep else None
+    s, seconds = run_variant(p, vdir, table, kept if reuse and kept and kept.exists() else None)
+    if kept and not (reuse and kept.exists()):
+        kept.parent.mkdir(parents=True, exist_ok=True)
         pdf = vdir / f"variant-{seed}.pdf"
         if pdf.exists():
-            shutil.copy(pdf, Path(keep) / f"variant-{seed}-{p.typesetter}.pdf")
+            shutil.copy(pdf, kept)
     shutil.rmtree(vdir, ignore_errors=True)
     return {"seed": seed, "params": asdict(p), "describe": p.describe(), "seconds": round(seconds, 1),
             "score": {**asdict(s), "cells_share": s.cells_share, "passed": s.passed(MIN_CELLS)}}
@@ -98,6 +102,7 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path("tests/fuzz/results"))
     ap.add_argument("--keep", type=Path, default=None, help="copy each variant's PDF here")
+    ap.add_argument("--reuse", action="store_true", help="score the PDFs already in --keep instead of typesetting")
     ap.add_argument("--misses", action="store_true", help="print the first misses of each variant")
     a = ap.parse_args(argv)
     seeds = [int(s) for s in a.seeds.split(",") if s] or list(range(a.start, a.start + a.n))
@@ -105,7 +110,7 @@ def main(argv=None) -> int:
     print(f"{'seed':>5}  {'parameters':<70}  {'cells':>7}  {'notes':>7}  {'records':>7}  susp  result", flush=True)
     results = []
     with tempfile.TemporaryDirectory() as work:
-        jobs = [(seed, a.typesetter, work, a.keep) for seed in seeds]
+        jobs = [(seed, a.typesetter, work, a.keep, a.reuse) for seed in seeds]
         mapped = map(_job, jobs) if a.jobs <= 1 else ProcessPoolExecutor(a.jobs).map(_job, jobs)
         for r in mapped:
             results.append(r)
