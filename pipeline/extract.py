@@ -232,7 +232,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                  and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
     segments, ruled = split_rows(lines, row_rules, body_size, s)
     line_height = _line_pitch(lines) or 1.2 * body_size
-    right_limits = _text_right_limits(lines, seps, table_right)
+    right_ruled = [any(abs(e["x0"] - x) <= s.snap_tolerance for e in vertical) for x in [*seps, table_right]]
+    right_limits = _text_right_limits(lines, seps, table_right, right_ruled)
     keeps_spaces = any(ln.trailing_space for ln in lines)
 
     fragments: list[dict] = []
@@ -312,11 +313,13 @@ def _line_pitch(lines: list[Line]) -> float | None:
     return statistics.median(pitches) if pitches else None
 
 
-def _text_right_limits(lines: list[Line], seps: list[float], table_right: float) -> list[float]:
-    """Right edge that text can reach in each column: the boundary less the cell padding.
+def _text_right_limits(lines: list[Line], seps: list[float], table_right: float, ruled: list[bool]) -> list[float]:
+    """Right edge that text can reach in each column.
 
-    The padding is read off the left sides (text start minus the boundary on
-    its left); word processors pad all cells alike and symmetrically.
+    Where a vertical rule bounds the column, the rule less the cell padding, read
+    off the left sides (text start minus the boundary on its left): word
+    processors pad all cells alike and symmetrically. Without a rule the
+    boundary is only an estimate, and the furthest any line reaches is used.
     """
     pads = []
     for i, sep in enumerate(seps, start=1):
@@ -327,7 +330,8 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
     # where lines reach further than the estimate (justified text, unruled tables), they show the limit
     reach = [max((ln.x1 for ln in lines if ln.column == i and not ln.marker_only), default=0.0)
              for i in range(len(seps) + 1)]
-    return [max(right - pad, far) for right, far in zip([*seps, table_right], reach)]
+    return [max(right - pad, far) if has_rule or not far else far
+            for right, far, has_rule in zip([*seps, table_right], reach, ruled)]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,

@@ -198,8 +198,22 @@ def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: 
     return lines
 
 
+def _drop_overlapping_spaces(chars: list[dict]) -> list[dict]:
+    """Chars (sorted by x0) less the space chars printed over a glyph: some producers write
+    a space at the position of the glyph after it, which is no gap between words."""
+    out = []
+    for i, c in enumerate(chars):
+        if c["text"] == " ":
+            width = max(c["x1"] - c["x0"], 1e-6)
+            near = [o for o in chars[max(0, i - 2):i + 3] if o["text"].strip()]
+            if any(min(c["x1"], o["x1"]) - max(c["x0"], o["x0"]) > 0.5 * width for o in near):
+                continue
+        out.append(c)
+    return out
+
+
 def _line_from_chars(chars: list[dict], markers: set[int], s: LayoutSettings, column: int) -> Line:
-    chars = sorted(chars, key=lambda c: c["x0"])
+    chars = _drop_overlapping_spaces(sorted(chars, key=lambda c: c["x0"]))
     out: list[str] = []
     prev = None
     in_marker = False

@@ -106,16 +106,19 @@ class Lexicon:
         pair, joined = (a, b) in self.phrases, a + b in self.document
         if pair != joined:
             return " " if pair else ""
-        whole, parts = self.score(a + b), min(self.score(a), self.score(b))
+        ending = b in word_endings()
+        # a word and an inflectional ending ("Fællesskabsformidler" / "en") is as good a word as the first
+        whole = max(self.score(a + b), self.score(a)) if ending else self.score(a + b)
+        parts = min(self.score(a), self.score(b))
         if whole > parts:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and parts > UNKNOWN:
             return " "
-        # An unknown word and then a common word that is no inflectional ending ("Ledsagelse" /
-        # "til"): two words. An ending ("Alzheimerforening" / "en") may be the rest of the word.
-        if whole == UNKNOWN and common(b) and b not in word_endings():
+        # A common word that is no ending ("til", "samt", "mødes") after a line that is no
+        # listed word with it: two words. A single letter may be the cut-off end of a word.
+        if whole < KNOWN and len(b) > 1 and common(b) and not ending:
             return " "
         return None
 

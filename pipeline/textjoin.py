@@ -41,7 +41,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     if not last:
         return " "
     if last.endswith("/"):
-        return ""
+        # "Samtale/" + "behandling" is one word; a slash standing alone ("enlige /") is between two
+        return " " if last[:-1].endswith(" ") or len(last) == 1 else ""
     if last.endswith("-") and len(last) > 1 and last[-2].isalnum():
         first = nxt.split()[0] if nxt.split() else ""
         # a hyphen before "og"/"eller" stands for a left-out word part, and

@@ -87,7 +87,7 @@ def _job(args) -> dict:
 def line(r: dict) -> str:
     s = r["score"]
     status = "ok" if s["passed"] else ("ERROR " + s["error"] if s["error"] else "MISS")
-    return (f"{r['seed']:>5}  {r['describe']:<70.70}  {100 * s['cells_share']:6.2f}%  "
+    return (f"{r['seed']:>5}  {r['describe']:<70.70}  {100 * s['cells_share']:6.2f}% {s['cells_exact']:>4}  "
             f"{s['notes_right']:>3}/{s['notes_total']:<3}  {s['records']:>3}/{s['golden_records']:<3}  "
             f"{s['suspects']:>3}  {status}")
 
@@ -107,7 +107,8 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     seeds = [int(s) for s in a.seeds.split(",") if s] or list(range(a.start, a.start + a.n))
     a.out.mkdir(parents=True, exist_ok=True)
-    print(f"{'seed':>5}  {'parameters':<70}  {'cells':>7}  {'notes':>7}  {'records':>7}  susp  result", flush=True)
+    print(f"{'seed':>5}  {'parameters':<70}  {'cells':>7} exact  {'notes':>7}  {'records':>7}  susp  result",
+          flush=True)
     results = []
     with tempfile.TemporaryDirectory() as work:
         jobs = [(seed, a.typesetter, work, a.keep, a.reuse) for seed in seeds]

@@ -8,6 +8,7 @@ neighbour's, not every row after it.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,11 +20,21 @@ def norm(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else " ".join(str(value).split())
 
 
+# The one thing a PDF cannot show: whether the source had a space after a hyphen or slash that
+# ends a line ("Opholds-" / "eller" is "Opholds-eller" or "Opholds- eller"; the source has both).
+_INVISIBLE = re.compile(r"([-/]) ")
+
+
+def same_but_invisible(a: str, b: str) -> bool:
+    return _INVISIBLE.sub(r"\1", a) == _INVISIBLE.sub(r"\1", b)
+
+
 @dataclass
 class Score:
     records: int = 0
     golden_records: int = 0
-    cells_equal: int = 0
+    cells_equal: int = 0        # equal, or equal but for a space the PDF cannot show (see same_but_invisible)
+    cells_exact: int = 0        # equal to the letter
     cells_total: int = 0
     notes_right: int = 0        # number, text, URL and attribution (initiative, column) all right
     notes_total: int = 0
@@ -62,7 +73,8 @@ def score(table: Table, initiatives: pd.DataFrame, footnotes: pd.DataFrame,
         j = pairs.get(i)
         for c, want in zip(COLUMNS, row.cells):
             have = norm(got.at[j, c]) if j is not None else None
-            if have == norm(want):
+            s.cells_exact += have == norm(want)
+            if have is not None and same_but_invisible(have, norm(want)):
                 s.cells_equal += 1
             elif len(s.misses) < keep:
                 s.misses.append((c, row.id, norm(want), have))
