@@ -328,10 +328,12 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float,
             pads.append(max(0.0, min(starts) - sep))
     pad = statistics.median(pads) if pads else 0.0
     # where lines reach further than the estimate (justified text, unruled tables), they show the limit
-    reach = [max((ln.x1 for ln in lines if ln.column == i and not ln.marker_only), default=0.0)
-             for i in range(len(seps) + 1)]
+    bounds = [*seps, table_right]
+    # (a heading cell that spans columns runs past the boundary: it says nothing about one column)
+    reach = [max((ln.text_x1 for ln in lines if ln.column == i and not ln.marker_only and ln.text_x1 <= bounds[i]),
+                 default=0.0) for i in range(len(bounds))]
     return [max(right - pad, far) if has_rule or not far else far
-            for right, far, has_rule in zip([*seps, table_right], reach, ruled)]
+            for right, far, has_rule in zip(bounds, reach, ruled)]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,

@@ -35,10 +35,8 @@ class Line:
     column: int = 0
     marker_only: bool = False
     chars: list = field(default_factory=list, repr=False)
-
-    @property
-    def words(self) -> list[str]:
-        return self.text.split()
+    # right edge of the text without its footnote markers
+    text_x1: float = 0.0
 
 
 def norm(text: str) -> str:
@@ -266,6 +264,7 @@ def _line_from_chars(chars: list[dict], markers: set[int], s: LayoutSettings, co
         column=column,
         marker_only=bool(visible) and all(id(c) in markers for c in visible),
         chars=chars,
+        text_x1=max((c["x1"] for c in visible if id(c) not in markers), default=max(c["x1"] for c in box)),
     )
 
 
