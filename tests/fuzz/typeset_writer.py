@@ -129,8 +129,10 @@ def _styles(p: Params) -> str:
    <style:text-properties fo:color="#000080" style:text-underline-style="solid"
      style:text-underline-width="auto" style:text-underline-color="font-color"/>
   </style:style>
-  <text:notes-configuration text:note-class="footnote" text:citation-style-name="Footnote_20_anchor"
-    text:citation-body-style-name="Footnote_20_Symbol" text:default-style-name="Footnote" style:num-format="1"
+  <!-- as Writer writes it: citation-style = the number in the footnote area, citation-body-style = the
+       marker in the text -->
+  <text:notes-configuration text:note-class="footnote" text:citation-style-name="Footnote_20_Symbol"
+    text:citation-body-style-name="Footnote_20_anchor" text:default-style-name="Footnote" style:num-format="1"
     text:start-value="0" text:footnotes-position="page" text:start-numbering-at="document"/>
  </office:styles>"""
 
