@@ -53,7 +53,8 @@ def cell_html(text: str, numbers: tuple[int, ...], notes: dict, p: Params) -> st
     if not numbers:
         return _esc(text)
     # no whitespace between the footnote elements, so their calls print adjacent ("17 18" would not)
-    fns = "".join(f'<span class="fn">{note_html(notes[n], p.links)}</span>' for n in numbers)
+    gap = '<span class="gap"> </span>' if p.note_number_space else ""
+    fns = "".join(f'<span class="fn">{gap}{note_html(notes[n], p.links)}</span>' for n in numbers)
     gap = " " if p.marker_space and text else ""
     return f"{_esc(text)}{gap}{fns}"
 
@@ -127,7 +128,6 @@ def stylesheet(p: Params) -> str:
         page_number = f"@{box} {{ content: counter(page); font-family: {font}; font-size: {p.size:g}pt }}"
     raised = (f"vertical-align: super; font-size: {p.footnote_size * CALL_SCALE:.2f}pt; line-height: 1"
               if p.note_number_raised else "vertical-align: baseline")
-    gap = ' " "' if p.note_number_space else ""
     return f"""
 @page {{
   size: {page_size} {orientation};
@@ -173,7 +173,9 @@ tr.break {{ break-before: page }}
   vertical-align: super; font-size: {p.size * CALL_SCALE:.2f}pt; line-height: 1;
   font-weight: normal; font-variant-position: normal;
 }}
-.fn::footnote-marker {{ content: counter(footnote){gap}; {raised} }}
+.fn::footnote-marker {{ content: counter(footnote); {raised} }}
+/* the space after the number is note text at the note's size, as a word processor types it */
+.fn .gap {{ white-space: pre }}
 a {{ color: {LINK_COLOUR}; text-decoration: underline }}
 """
 
