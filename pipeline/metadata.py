@@ -79,6 +79,16 @@ NORMALISED: tuple[Field, ...] = (
 
 INITIATIVES: tuple[Field, ...] = ASSEMBLED + NORMALISED
 
+# Danish and English labels of coded values, in display order (report.html, explorer.html, the workbook).
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "geography_scope": {"national": ("Landsdækkende", "national"), "regional": ("Regional", "regional"),
+                        "municipal": ("Kommunal", "municipal"), "unspecified": ("Ikke angivet", "unspecified")},
+    "delivery": {"in_person": ("Fremmøde", "in person"), "phone": ("Telefon", "phone"), "chat": ("Chat", "chat"),
+                 "online": ("Online (web, app, video)", "online: web, app, video, forum")},
+    "age_source": {"explicit": ("Angivet", "explicit"), "section": ("Sektionens aldersgruppe", "section"),
+                   "ambiguous": ("Tvetydig", "ambiguous")},
+}
+
 INITIATIVE_MUNICIPALITIES: tuple[Field, ...] = (
     Field("initiative_id", "integer", "Initiative."),
     Field("municipality_code", "string", "3-digit kommunekode."),

@@ -72,6 +72,11 @@ def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.S
     return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
 
 
+def has_documentation(initiatives: pd.DataFrame) -> pd.Series:
+    """Per initiative: the documentation cell holds text."""
+    return initiatives["documentation"].fillna("").astype(str).str.strip().ne("").astype(bool)
+
+
 def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params) -> Normalised:
     bands = dict(params.bands)
     by_code = {c: r for c, _, r in params.gazetteer.municipalities}
