@@ -55,6 +55,11 @@ def _int(v) -> int | None:
     return None if v is None or is_missing(v) else int(v)
 
 
+def search_fields() -> list[str]:
+    """The columns the free-text search reads: every text and list-of-text column of the initiatives table."""
+    return [f.name for f in INITIATIVES if f.type in ("string", "list<string>")]
+
+
 def footnote_records(footnotes: pd.DataFrame, link_status: pd.DataFrame | None = None) -> dict[int, list[dict]]:
     """Per initiative id, its footnotes in number order: number, column, text, url, status (None unchecked)."""
     status: dict[str, str] = {}
@@ -140,6 +145,7 @@ def explorer_data(initiatives: pd.DataFrame, footnotes: pd.DataFrame, municipali
         "title": release.get("source_title") or PACKAGE["source_title"],
         "release": {k: release.get(k) for k in ("source_file", "source_sha256", "pipeline_version")},
         "source_columns": [f.name for f in SOURCE_COLUMNS],
+        "search_fields": search_fields(),
         "fields": fields,
         "value_labels": {k: {v: list(lab) for v, lab in d.items()} for k, d in VALUE_LABELS.items()},
         "facets": facets,
