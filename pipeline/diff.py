@@ -34,14 +34,18 @@ from .store import is_missing, read_parquet
 
 TEXT_FIELDS: tuple[str, ...] = ("section", *SOURCE_COLUMN_NAMES)
 DERIVED_FIELDS: tuple[str, ...] = ("organisations", "age_min", "age_max", "age_source", "municipalities",
-                                   "regions", "geography_scope", "online", "municipality_count",
+                                   "regions", "geography_scope", "delivery", "online", "municipality_count",
                                    "intervention_types")
-LIST_FIELDS = frozenset({"organisations", "municipalities", "regions", "intervention_types", "footnote_urls"})
+LIST_FIELDS = frozenset({"organisations", "municipalities", "regions", "delivery", "intervention_types",
+                         "footnote_urls"})
 INT_FIELDS = frozenset({"age_min", "age_max", "municipality_count"})
 BOOL_FIELDS = frozenset({"online"})
 COMPARED_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, *DERIVED_FIELDS, "footnote_urls")
 
-INITIATIVE_COLUMNS = ("initiative_id", "name", *TEXT_FIELDS, *DERIVED_FIELDS)
+# Fields that later pipeline versions added: a release written before has none, and they are not compared there.
+LATER_FIELDS = frozenset({"delivery"})
+INITIATIVE_COLUMNS = ("initiative_id", "name", *TEXT_FIELDS, *(f for f in DERIVED_FIELDS if f not in LATER_FIELDS))
+ABSENT = object()
 FOOTNOTE_COLUMNS = ("initiative_id", "url")
 
 LABELS = {f.name: f"{f.name} ({f.source_label})" for f in SOURCE_COLUMNS}
@@ -143,7 +147,7 @@ def load_release(folder: Path) -> list[dict]:
                                                              na_position="last")
     records = []
     for row in order.to_dict("records"):
-        rec = {f: _value(f, row[f]) for f in ("name", *TEXT_FIELDS, *DERIVED_FIELDS)}
+        rec = {f: _value(f, row[f]) if f in row else ABSENT for f in ("name", *TEXT_FIELDS, *DERIVED_FIELDS)}
         iid = None if is_missing(row["initiative_id"]) else int(row["initiative_id"])
         rec["footnote_urls"] = sorted(urls.get(iid, ())) if iid is not None else []
         records.append(rec)
@@ -169,7 +173,8 @@ def diff_records(old: list[dict], new: list[dict]) -> dict:
     for k, r in b.items():
         if k not in a:
             continue
-        fields = [{"field": f, "old": a[k][f], "new": r[f]} for f in COMPARED_FIELDS if a[k][f] != r[f]]
+        fields = [{"field": f, "old": a[k][f], "new": r[f]} for f in COMPARED_FIELDS
+                  if a[k][f] is not ABSENT and r[f] is not ABSENT and a[k][f] != r[f]]
         if fields:
             changed.append({**_entry(k, r), "fields": fields})
     return {"added": added, "removed": removed, "changed": changed}

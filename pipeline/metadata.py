@@ -67,7 +67,10 @@ NORMALISED: tuple[Field, ...] = (
     Field("municipality_codes", "list<string>", "3-digit kommunekoder of those municipalities."),
     Field("regions", "list<string>", "Regions named in the geography text."),
     Field("geography_scope", "string", "national, regional, municipal or unspecified."),
-    Field("online", "boolean", "The geography says the initiative runs online, virtually or digitally."),
+    Field("delivery", "list<string>",
+          "How the initiative reaches people, from the geography and content cells: in_person, phone, chat, "
+          "online (web, app, video, forum); in_person also when the cells describe no remote channel."),
+    Field("online", "boolean", "Any remote delivery: delivery holds phone, chat or online."),
     Field("municipality_count", "integer",
           "Number of municipalities the geography says it covers ('60 kommuner'); empty when not said.",
           nullable=True),
@@ -75,6 +78,16 @@ NORMALISED: tuple[Field, ...] = (
 )
 
 INITIATIVES: tuple[Field, ...] = ASSEMBLED + NORMALISED
+
+# Danish and English labels of coded values, in display order (report.html, explorer.html, the workbook).
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "geography_scope": {"national": ("Landsdækkende", "national"), "regional": ("Regional", "regional"),
+                        "municipal": ("Kommunal", "municipal"), "unspecified": ("Ikke angivet", "unspecified")},
+    "delivery": {"in_person": ("Fremmøde", "in person"), "phone": ("Telefon", "phone"), "chat": ("Chat", "chat"),
+                 "online": ("Online (web, app, video)", "online: web, app, video, forum")},
+    "age_source": {"explicit": ("Angivet", "explicit"), "section": ("Sektionens aldersgruppe", "section"),
+                   "ambiguous": ("Tvetydig", "ambiguous")},
+}
 
 INITIATIVE_MUNICIPALITIES: tuple[Field, ...] = (
     Field("initiative_id", "integer", "Initiative."),

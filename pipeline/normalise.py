@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import reference
 from .ages import SectionBand, parse_age
+from .delivery import DeliveryRules, is_remote, parse_delivery
 from .geography import Gazetteer, parse_geography
 from .intervention_types import Vocabulary, split_types
 from .metadata import INITIATIVE_INTERVENTION_TYPES, INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY
@@ -32,6 +33,7 @@ class Params:
     gazetteer: Gazetteer
     vocabulary: Vocabulary
     type_labels: tuple[tuple[str, str], ...]
+    delivery: DeliveryRules
 
     @classmethod
     def from_reference(cls) -> "Params":
@@ -39,7 +41,8 @@ class Params:
                    organisations=reference.organisation_rules(),
                    gazetteer=reference.gazetteer(),
                    vocabulary=reference.vocabulary(),
-                   type_labels=tuple(reference.intervention_labels().items()))
+                   type_labels=tuple(reference.intervention_labels().items()),
+                   delivery=reference.delivery_rules())
 
 
 @dataclass
@@ -69,6 +72,11 @@ def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.S
     return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
 
 
+def has_documentation(initiatives: pd.DataFrame) -> pd.Series:
+    """Per initiative: the documentation cell holds text."""
+    return initiatives["documentation"].fillna("").astype(str).str.strip().ne("").astype(bool)
+
+
 def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params) -> Normalised:
     bands = dict(params.bands)
     by_code = {c: r for c, _, r in params.gazetteer.municipalities}
@@ -96,8 +104,11 @@ def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params
 
         geo = parse_geography(rec["geography"] or "", params.gazetteer)
         rec.update(municipalities=geo.municipalities, municipality_codes=geo.municipality_codes,
-                   regions=geo.regions, geography_scope=geo.geography_scope, online=geo.online,
+                   regions=geo.regions, geography_scope=geo.geography_scope,
                    municipality_count=geo.municipality_count)
+        # the content cell describes phone lines, chats and web services that the geography cell does not
+        delivery = parse_delivery(rec["geography"], rec["content"], params.delivery)
+        rec.update(delivery=delivery, online=is_remote(delivery))
         for place in geo.unknown_places:
             flag("unknown_place", rec, f"{place!r} in {rec['geography']!r}")
         for conflict in geo.region_conflicts:

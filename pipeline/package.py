@@ -9,6 +9,14 @@ from . import __version__
 from .metadata import PACKAGE, TABLES, Field
 from .source import sha256_of
 
+# Files of the release made from the tables for people rather than programs: (file, format, mediatype, description)
+VIEWS = (
+    ("explorer.html", "html", "text/html",
+     "One self-contained page to search and filter the initiatives, open each one with its cells and footnote "
+     "links, and download the rows shown as CSV; opens offline."),
+    ("bilag3_initiativer.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     "The tables as an Excel workbook: an 'Om data' sheet, a sheet per table and the codebook."),
+)
 CSV_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
@@ -53,6 +61,13 @@ def datapackage(folder: Path, meta: dict[str, str]) -> dict:
             else:
                 res.update(mediatype="application/vnd.apache.parquet")
             resources.append(res)
+    for path_name, fmt, mediatype, description in VIEWS:
+        path = folder / path_name
+        if path.exists():
+            resources.append({"name": path_name.replace(".", "-").replace("_", "-").lower(), "type": "file",
+                              "path": path_name, "format": fmt, "mediatype": mediatype,
+                              "description": description, "bytes": path.stat().st_size,
+                              "hash": f"sha256:{sha256_of(path)}"})
     return {
         "name": PACKAGE["name"],
         "title": PACKAGE["title"],

@@ -10,6 +10,7 @@ import pandas as pd
 
 if TYPE_CHECKING:  # the rule modules import this one; load them only when asked
     from .ages import SectionBand
+    from .delivery import DeliveryRules
     from .geography import Gazetteer
     from .intervention_types import Vocabulary
     from .names import OrganisationRules
@@ -80,6 +81,13 @@ def gazetteer() -> "Gazetteer":
         municipalities=tuple(zip(mun["municipality_code"], mun["municipality"], mun["region"])),
         nationwide=pick("nationwide"), online=pick("online"), not_places=frozenset(pick("not_a_place")),
     )
+
+
+def delivery_rules() -> "DeliveryRules":
+    from .delivery import DeliveryRules
+
+    df = load("delivery_terms")
+    return DeliveryRules(tuple(zip(df["term"], df["delivery"], df["match"])))
 
 
 def intervention_labels() -> dict[str, str]:

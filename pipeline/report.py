@@ -23,16 +23,13 @@ from matplotlib.figure import Figure
 
 from . import reference
 from .errors import InputError
-from .normalise import has_working_link
+from .delivery import is_remote
+from .metadata import VALUE_LABELS
+from .normalise import has_documentation, has_working_link
 from .quality_report import CHECKS
 from .store import read_parquet
 
-SCOPES = {  # geography_scope -> (Danish label, English label), in display order
-    "national": ("Landsdækkende", "national"),
-    "regional": ("Regional", "regional"),
-    "municipal": ("Kommunal", "municipal"),
-    "unspecified": ("Ikke angivet", "unspecified"),
-}
+SCOPES = VALUE_LABELS["geography_scope"]  # geography_scope -> (Danish label, English label), in display order
 TOP_MUNICIPALITIES = 15
 QUALITY_COLUMNS = ["check", "initiative_id", "name", "detail"]
 INPUTS = ("initiatives.parquet", "footnotes.parquet", "initiative_municipalities.parquet",
@@ -73,9 +70,9 @@ def top_municipalities(municipalities: pd.DataFrame, n: int = TOP_MUNICIPALITIES
 
 
 def scope_counts(initiatives: pd.DataFrame) -> pd.DataFrame:
-    """Initiatives per geography scope, and how many of them run online:
+    """Initiatives per geography scope, and how many of them reach people remotely (phone, chat or online):
     geography_scope, label_da, label_en, initiatives, online. Known scopes always appear, in SCOPES order."""
-    online = initiatives["online"].fillna(False).astype(bool)
+    online = remote(initiatives)
     scopes = list(SCOPES) + sorted(set(initiatives["geography_scope"].dropna()) - set(SCOPES))
     rows = []
     for scope in scopes:
@@ -86,9 +83,21 @@ def scope_counts(initiatives: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def has_documentation(initiatives: pd.DataFrame) -> pd.Series:
-    """Per initiative: the documentation cell holds text."""
-    return initiatives["documentation"].fillna("").astype(str).str.strip().ne("").astype(bool)
+def remote(initiatives: pd.DataFrame) -> pd.Series:
+    """Per initiative: any remote delivery (phone, chat or online), from `delivery`; a release written before
+    that column existed has only the `online` flag."""
+    if "delivery" not in initiatives:
+        return initiatives["online"].fillna(False).astype(bool)
+    return initiatives["delivery"].map(lambda d: is_remote(list(d))).astype(bool)
+
+
+def delivery_counts(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Initiatives per delivery category, in category order: delivery, label_da, label_en, initiatives."""
+    labels = VALUE_LABELS["delivery"]
+    cells = initiatives["delivery"] if "delivery" in initiatives else pd.Series([[]] * len(initiatives))
+    counts = {c: int(cells.map(lambda d, c=c: c in list(d)).sum()) for c in labels}
+    return pd.DataFrame([{"delivery": c, "label_da": da, "label_en": en, "initiatives": counts[c]}
+                         for c, (da, en) in labels.items()])
 
 
 def evidence_shares(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.DataFrame:
@@ -182,6 +191,7 @@ def build_figures(initiatives: pd.DataFrame, footnotes: pd.DataFrame, municipali
     scopes = scope_counts(initiatives)
     shares = evidence_shares(initiatives, footnotes)
     online = int(scopes["online"].sum())
+    channels = delivery_counts(initiatives)
     specs = [
         ("fig-sections", "Initiativer pr. sektion",
          f"Initiatives per age section of the document, in document order ({n} initiatives in all); "
@@ -202,10 +212,17 @@ def build_figures(initiatives: pd.DataFrame, footnotes: pd.DataFrame, municipali
          lambda t: _barh(t, top["municipality"].tolist(), top["initiatives"].tolist(), "Antal initiativer")),
         ("fig-scope", "Geografisk rækkevidde",
          f"Geographic reach (geography_scope) of the {n} initiatives: national, regional, municipal or "
-         f"unspecified; the orange part runs online ({online} of {n} initiatives run online).",
+         f"unspecified; the orange part reaches people remotely, by phone, chat or online ({online} of {n} "
+         "initiatives; see delivery).",
          lambda t: _barh(t, scopes["label_da"].tolist(), scopes["initiatives"].tolist(), "Antal initiativer",
                          labels_en=scopes["label_en"].tolist(), stacked=scopes["online"].tolist(),
-                         legend=("Alle (all)", "Heraf online (of which online)"))),
+                         legend=("Alle (all)", "Heraf telefon, chat eller online (of which remote)"))),
+        ("fig-delivery", "Hvordan initiativerne når ud",
+         "How the initiatives reach people (delivery, read from the geography and content cells): in person, "
+         "phone, chat, online (web, app, video, forum). An initiative can have several; in person also counts "
+         "those whose cells describe no remote channel.",
+         lambda t: _barh(t, channels["label_da"].tolist(), channels["initiatives"].tolist(), "Antal initiativer",
+                         labels_en=channels["label_en"].tolist())),
         ("fig-evidence", "Dokumentation og links",
          "Share of initiatives with documented evaluation (documentation cell not empty) and with at least "
          "one working link (a footnote whose URL is an http(s) address with a host).",
@@ -275,7 +292,7 @@ def render_html(charts: list[Chart], release: dict, quality_items: pd.DataFrame,
         _key("Fodnoter", "footnotes", str(keys.get("footnotes", 0))),
         _key("Dokumenteret evaluering", "documented evaluation", pct("documentation")),
         _key("Brugbart link", "working link", pct("working_link")),
-        _key("Online", "online", str(keys.get("online", 0))),
+        _key("Telefon, chat eller online", "phone, chat or online", str(keys.get("online", 0))),
         _key("Kvalitetspunkter", "quality items", str(len(quality_items))),
     ])
     counts = release.get("counts", {})
@@ -329,7 +346,7 @@ def write_report(out: Path) -> Path:
     shares = evidence_shares(initiatives, footnotes).set_index("measure")["initiatives"]
     keys = {"initiatives": len(initiatives), "footnotes": len(footnotes),
             "documentation": int(shares["documentation"]), "working_link": int(shares["working_link"]),
-            "online": int(initiatives["online"].fillna(False).astype(bool).sum())}
+            "online": int(remote(initiatives).sum())}
     path, tmp = out / "report.html", out / ".report.html.tmp"
     tmp.write_text(render_html(charts, release, items, keys), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page

@@ -20,6 +20,7 @@ from .errors import PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES,
                        SOURCE_COLUMN_NAMES, Field)
+from .delivery import CATEGORIES as DELIVERY
 from .normalise import url_problem
 from .textjoin import markers
 
@@ -65,6 +66,9 @@ def _column_rules() -> dict[str, dict[str, list[pa.Check]]]:
         "geography_scope": [_rule(lambda s: s.isin(SCOPES), "geography_scope is a known scope")],
         "municipality_codes": [_rule(_is_list_of(lambda c: c in codes),
                                      "municipality codes are in the reference table", element_wise=True)],
+        "delivery": [_rule(_is_list_of(lambda d: d in DELIVERY), "delivery values are known categories",
+                           element_wise=True),
+                     _rule(lambda v: len(v) > 0, "delivery names at least one category", element_wise=True)],
         "intervention_types": [_rule(_is_list_of(lambda t: t in types),
                                      "intervention types are in the vocabulary", element_wise=True)],
         "organisations": [_rule(_is_list_of(lambda o: bool(o.strip())), "organisations are non-empty text",

@@ -34,6 +34,23 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def pdf_date(path: Path) -> str:
+    """The PDF's own creation (else modification) date as YYYY-MM-DD, or "" when it records none."""
+    import re
+
+    import pdfplumber  # only the stage that reads the PDF needs it
+    try:
+        with pdfplumber.open(path) as pdf:
+            info = pdf.metadata or {}
+    except Exception:  # noqa: BLE001 - a date is optional; extract reports unreadable PDFs itself
+        return ""
+    raw = info.get("CreationDate") or info.get("ModDate") or ""
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1", "replace")
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", str(raw))
+    return f"{m[1]}-{m[2]}-{m[3]}" if m else ""
+
+
 def inspect_source(path: Path) -> SourceInfo:
     path = Path(path)
     if not path.exists():

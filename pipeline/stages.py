@@ -6,7 +6,8 @@ normalise: interim/ -> interim/initiatives.parquet, interim/initiative_municipal
                        interim/initiative_intervention_types.parquet, interim/quality.parquet
 export:    interim/ -> processed/<table>.parquet and .csv for every published table,
                        processed/quality_report.md and .json, release.json, datapackage.json, codebook.md,
-                       report.html, and CHANGES.md when a previous release was there
+                       report.html, explorer.html, bilag3_initiativer.xlsx, and CHANGES.md when a previous
+                       release was there
 
 Each stage checks what it is about to write against its Pandera schemas
 (pipeline/schemas.py) and writes nothing when a check fails; it writes into
@@ -34,11 +35,12 @@ from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise as normalise_fn
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
-from .source import inspect_source
+from .source import inspect_source, pdf_date
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
+from .workbook import FILENAME as WORKBOOK
 
 Log = Callable[[str], None]
-SOURCE_KEYS = ("source_file", "source_sha256", "source_title")
+SOURCE_KEYS = ("source_file", "source_sha256", "source_title", "source_date")
 
 
 def _quiet(_: str) -> None:
@@ -81,7 +83,8 @@ def _extract(source, interim: Path, log: Log, progress, settings: ExtractSetting
     schemas.require(f"extract of {source.path}", schemas.check_table("fragments", fragments)
                     + schemas.check_table("raw_footnotes", footnotes)
                     + schemas.check_markers(fragments, footnotes))
-    meta = {"source_file": source.path.name, "source_sha256": source.sha256, "source_title": source.title}
+    meta = {"source_file": source.path.name, "source_sha256": source.sha256, "source_title": source.title,
+            "source_date": pdf_date(source.path)}
     with staged_dir(interim) as tmp:
         write_parquet(fragments, tmp / "fragments.parquet", FRAGMENTS, meta)
         write_parquet(footnotes, tmp / "raw_footnotes.parquet", RAW_FOOTNOTES, meta)
@@ -157,7 +160,8 @@ def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: f
 
 
 EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), "quality_report.md",
-            "quality_report.json", "release.json", "datapackage.json", "codebook.md", "report.html"]
+            "quality_report.json", "release.json", "datapackage.json", "codebook.md", "report.html", "explorer.html",
+            WORKBOOK]
 
 
 def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False, force: bool = False) -> None:
@@ -167,7 +171,9 @@ def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = Fal
 
 def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
     from . import schemas
+    from .explorer import write_explorer
     from .report import write_report  # matplotlib
+    from .workbook import write_workbook  # openpyxl
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
     tables = {name: df for name, (df, _) in frames.items()}
     quality, meta = _read(interim / "quality.parquet")
@@ -188,6 +194,9 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
                    "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
                        "source_sha256") else previous.get("previous_counts", {})}
         (tmp / "release.json").write_text(json.dumps(release, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        # the explorer and the workbook are listed in the data package: written before it
+        write_explorer(tmp, previous=out)
+        write_workbook(tmp)
         package.write(tmp, meta)
         # the previous release is what `out` holds until the staged files replace it
         diff_mod.write_release_changes(out, tmp, log)

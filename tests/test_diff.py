@@ -29,7 +29,8 @@ def initiative(name, orgs=(), **cells):
         "page_start": 1, "page_end": 1, "name": name, "organisations": list(orgs),
         "age_min": 18, "age_max": 65, "age_text": None, "age_source": "section",
         "municipalities": [], "municipality_codes": [], "regions": [], "geography_scope": "national",
-        "online": False, "municipality_count": None, "intervention_types": ["Aktivitetstilbud"],
+        "delivery": ["in_person"], "online": False, "municipality_count": None,
+        "intervention_types": ["Aktivitetstilbud"],
     }
     rec.update(cells)
     return rec
@@ -114,6 +115,22 @@ def test_edited_text_municipalities_and_url_are_exactly_those_fields(tmp_path):
     md = to_markdown(diff, "old", "new")
     assert "| target_group (Målgruppe) | **Voksne** | **Børn og unge (6-17 år)** |" in md
     assert "**Aarhus**" in md and "**Odense**" in md and "**https://ventilen.dk/ny**" in md
+
+
+def test_release_from_before_delivery_is_compared_without_it(tmp_path):
+    """A previous release written before the delivery column existed still diffs; delivery is not compared,
+    the other fields are."""
+    old = release(tmp_path, "old", BASE)
+    from pipeline.store import read_parquet
+    df = read_parquet(old / "initiatives.parquet").drop(columns=["delivery"])
+    df.to_parquet(old / "initiatives.parquet")
+    items = list(BASE)
+    items[0] = (initiative("Broen", ["Broen Danmark"], delivery=["phone"], online=True), ["https://broen.dk/"])
+    diff = diff_releases(old, release(tmp_path, "new", items))
+    assert [(c["key"], [f["field"] for f in c["fields"]]) for c in diff["changed"]] == [
+        ("broen|broen danmark", ["online"])]
+    both = diff_releases(release(tmp_path, "a", BASE), release(tmp_path, "b", items))
+    assert [f["field"] for f in both["changed"][0]["fields"]] == ["delivery", "online"]
 
 
 def test_added_and_removed(tmp_path):

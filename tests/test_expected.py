@@ -48,6 +48,16 @@ def test_organisations(pairs):
     assert share(pairs, same) >= 0.95
 
 
+def test_delivery(pairs):
+    """delivery against the answer key read by hand (tests/expected/delivery.csv, see its README)."""
+    want = pd.read_csv(EXPECTED.parent / "delivery.csv", dtype=str, keep_default_na=False)
+    assert want["initiative_id"].tolist() == [str(g["initiative_id"]) for g, _ in pairs]
+    keyed = [(g, {"delivery": d}) for (g, _), d in zip(pairs, want["delivery"])]
+    assert share(keyed, lambda g, w: ";".join(g["delivery"]) == w["delivery"]) >= 0.97
+    # online is "any remote delivery"
+    assert all(bool(g["online"]) == bool(set(g["delivery"]) - {"in_person"}) for g, _ in pairs)
+
+
 def test_every_ambiguous_or_unknown_value_is_in_the_quality_report(bundled_run, processed):
     quality = pd.DataFrame(json.loads((bundled_run / "quality_report.json").read_text(encoding="utf-8"))["items"])
     ambiguous = set(processed["initiatives"].query("age_source == 'ambiguous'")["initiative_id"])

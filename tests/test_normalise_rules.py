@@ -5,6 +5,7 @@ import pytest
 
 from pipeline import reference
 from pipeline.ages import SectionBand, parse_age
+from pipeline.delivery import DeliveryRules, is_remote, parse_delivery
 from pipeline.geography import municipality_count, parse_geography
 from pipeline.intervention_types import UnknownInterventionType, split_types
 from pipeline.names import parse_name
@@ -150,3 +151,49 @@ def test_normalise_builds_tidy_tables_and_quality_items():
     checks = sorted(result.quality["check"])
     assert checks == ["ambiguous_age", "duplicate_name", "duplicate_name", "footnote_without_url",
                       "no_organisation", "unknown_place"]
+
+
+# ---- delivery ----
+
+@pytest.mark.parametrize("geography, content, delivery", [
+    ("Landsdækkende", "Klubber hvor børn mødes og spiller brætspil.", ["in_person"]),       # no channel: in person
+    ("Landsdækkende (online)", "En gruppe ledet af to gruppeledere.", ["online"]),          # from the geography
+    ("Landsdækkende", "Rådgivningen sker via telefon, chat, sms og breve.", ["phone", "chat"]),
+    ("Landsdækkende", "Anonym telefonrådgivning, mailrådgivning og chatrådgivning.", ["phone", "chat", "online"]),
+    ("Landsdækkende", "Samtaler ved fysisk fremmøde i et center eller over onlinechat.", ["in_person", "chat"]),
+    ("Aarhus", "En digital opslagstavle og fysiske eller telefoniske samtaler.", ["in_person", "phone", "online"]),
+    ("Virtuelt", "Onlineaktiviteter med gæk og løjer.", ["online"]),
+    ("Hele landet", "En borger-til-borger digital fællesskabsportal.", ["online"]),
+    ("Landsdækkende", "Samtaler med præster via computer, smartphone eller tablet.", ["online"]),
+    ("Landsdækkende", "Gruppen mødes på Zoom.", ["online"]),
+    ("Landsdækkende", "Et socialt netværk på internettet.", ["online"]),
+    # the channel as topic: a course about digital communities, help with apps in a café
+    ("Landsdækkende", "Forløbene handler om de fysiske samt digitale fællesskaber.", ["in_person"]),
+    ("Aarhus", "Ældre kan møde op i Apps Café og få hjælp til apps.", ["in_person"]),
+    ("", "", ["in_person"]),
+    (None, None, ["in_person"]),
+])
+def test_parse_delivery(geography, content, delivery):
+    assert parse_delivery(geography, content, reference.delivery_rules()) == delivery
+
+
+def test_delivery_terms_match_longest_first_and_by_word():
+    rules = DeliveryRules((("app", "online", "word"), ("tele", "phone", "start"), ("telefonfri", "ignore", "start"),
+                           ("portal", "online", "part")))
+    assert parse_delivery(None, "En APP.", rules) == ["online"]           # case-insensitive, whole word
+    assert parse_delivery(None, "apparater", rules) == ["in_person"]      # not inside a word
+    assert parse_delivery(None, "telefonen", rules) == ["phone"]
+    assert parse_delivery(None, "telefonfri zone", rules) == ["in_person"]  # the longer ignored term wins
+    assert parse_delivery(None, "hotel", rules) == ["in_person"]          # 'start' needs a word start
+    assert parse_delivery(None, "fællesskabsportalen", rules) == ["online"]
+    assert is_remote(["in_person", "chat"]) and not is_remote(["in_person"])
+    with pytest.raises(ValueError, match="unknown"):
+        DeliveryRules((("x", "fax", "word"),))
+
+
+def test_delivery_reference_table_is_well_formed():
+    terms = reference.load("delivery_terms")
+    assert terms["term"].str.casefold().is_unique
+    assert set(terms["delivery"]) <= {"in_person", "phone", "chat", "online", "ignore"}
+    assert set(terms["match"]) <= {"word", "start", "part"}
+    assert (terms["note"].str.strip() != "").all()

@@ -95,8 +95,12 @@ def test_datapackage_is_valid(release):
     report = validate(str(release / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    assert len(package["resources"]) == 2 * len(TABLES)
-    assert all(f["description"] for r in package["resources"] for f in r["schema"]["fields"])
+    from pipeline.package import VIEWS
+    assert len(package["resources"]) == 2 * len(TABLES) + len(VIEWS)
+    assert all(f["description"] for r in package["resources"] if "schema" in r for f in r["schema"]["fields"])
+    views = {r["path"]: r for r in package["resources"] if "schema" not in r}
+    assert sorted(views) == sorted(name for name, *_ in VIEWS)      # the explorer and the workbook, with hashes
+    assert all(r["bytes"] == (release / p).stat().st_size and r["hash"].startswith("sha256:") for p, r in views.items())
     codebook = (release / "codebook.md").read_text(encoding="utf-8")
     assert all(f"`{f.name}`" in codebook for fields in TABLES.values() for f in fields)
 

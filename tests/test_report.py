@@ -19,7 +19,8 @@ from pipeline.quality_report import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-FIGURE_IDS = ["fig-sections", "fig-types", "fig-regions", "fig-municipalities", "fig-scope", "fig-evidence"]
+FIGURE_IDS = ["fig-sections", "fig-types", "fig-regions", "fig-municipalities", "fig-scope", "fig-delivery",
+              "fig-evidence"]
 
 
 # ---- data preparation ----
@@ -63,12 +64,22 @@ def test_top_municipalities_limit_and_ties_by_name():
 
 def test_scope_counts_keep_every_scope_and_count_online():
     df = pd.DataFrame({"geography_scope": ["national", "national", "municipal"],
-                       "online": pd.array([True, False, pd.NA], dtype="boolean")})
+                       "delivery": [["phone"], ["in_person"], ["in_person"]]})
     out = report.scope_counts(df).set_index("geography_scope")
     assert list(out.index) == ["national", "regional", "municipal", "unspecified"]
     assert out["initiatives"].tolist() == [2, 0, 1, 0]
     assert out["online"].tolist() == [1, 0, 0, 0]
     assert out.loc["national", "label_da"] == "Landsdækkende"
+
+
+def test_remote_and_delivery_counts_read_delivery():
+    df = pd.DataFrame({"delivery": [["in_person"], ["in_person", "chat"], ["phone"], ["online"]],
+                       "online": [True, False, False, False]})   # delivery wins over a stale online flag
+    assert report.remote(df).tolist() == [False, True, True, True]
+    out = report.delivery_counts(df).set_index("delivery")["initiatives"]
+    assert out.to_dict() == {"in_person": 2, "phone": 1, "chat": 1, "online": 1}
+    old = pd.DataFrame({"online": pd.array([True, None], dtype="boolean")})   # a release without delivery
+    assert report.remote(old).tolist() == [True, False]
 
 
 INITIATIVES = pd.DataFrame({
