@@ -18,7 +18,8 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     """Is row fragment `frag` the rest of `prev`, the row just before it?
 
     A new initiative always names itself in the first column, so an empty
-    first cell is a continuation. A first cell that is only the tail of a name
+    first cell is a continuation, and a row still without a name takes the
+    next page's first fragment. A first cell that is only the tail of a name
     (an unmatched ")", a lowercase start, a lone "(organisation)") or a
     previous first cell with an unclosed "(" also is. Across a page break,
     where the word processor cut the row, so is a name with no other cell
@@ -26,8 +27,13 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     without a full stop and the cell after does not start with a capital.
     """
     first = strip_markers(frag[FIRST])
+    if page_break and not strip_markers(prev[FIRST]):
+        return True  # the row before still waits for its name (see below)
     if not first:
-        return True
+        # Within a page, an empty first cell is a blank line inside a cell, unless text starts
+        # in several columns at once: a new row whose name the typesetter moved to the next
+        # page (widow and orphan control), which then continues it there.
+        return page_break or sum(1 for c in SOURCE_COLUMN_NAMES[1:] if strip_markers(frag[c])) <= 1
     others = [strip_markers(frag[c]) for c in SOURCE_COLUMN_NAMES[1:]]
     if page_break and not any(others):  # a new initiative has more than a name
         return True

@@ -203,7 +203,9 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     chars = [c for c in chars if (c["x0"] + c["x1"]) / 2 >= table_left]
 
     rules = layout.horizontal_rules(page.edges, s)
-    table_right = max((r["x1"] for r in rules), default=page.width)
+    # the table ends at its outermost rule or, without one, where its text ends
+    table_right = max([r["x1"] for r in rules] + [e["x0"] for e in page.edges if e["orientation"] == "v"]
+                      + [c["x1"] for c in chars] + [table_header.spans[-1][1]])
     table_width = max(table_right - table_left, table_header.spans[-1][1] - table_left)
     area_top = layout.footnote_area_top(rules, chars, table_header.spans[0][0], table_width,
                                         body_top, page_size, s)
@@ -218,9 +220,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     body_words = [w for w in words if body_top <= w["top"] and w["bottom"] <= area_bottom]
     seps = layout.column_separators(table_header, vertical, body_words, s)
 
-    columns: list[list[dict]] = [[] for _ in SOURCE_COLUMNS]
-    for c in table_chars:
-        columns[layout.column_of((c["x0"] + c["x1"]) / 2, seps)].append(c)
+    columns = layout.split_columns(table_chars, seps, body_size, s)
     lines = [ln for i, col in enumerate(columns) for ln in layout.build_lines(col, body_size, s, i)]
 
     cited = {run for ln in lines for run in re.findall(r"\d+", " ".join(MARKER.findall(ln.text)))}
@@ -391,11 +391,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     # A word is cut only where not one more of its letters fits: with room for the next
     # line's first letter left, the line ended at a space.
     first = next((c for c in b.chars if c["text"].strip()), None)
-    if (first is not None and first["text"].isalpha() and text[-1:].isalpha()
-            and a.x1 + (first["x1"] - first["x0"]) < right_limit - s.cut_room_tolerance_ratio * body_size):
+    room = first is not None and a.x1 + (first["x1"] - first["x0"]) < right_limit - s.cut_room_tolerance_ratio * body_size
+    if room and first["text"].isalpha() and text[-1:].isalpha():
         return " "
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
-    if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (full or keeps_spaces):
+    if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (not room or keeps_spaces):
         return MAYBE_CUT
     return None
 

@@ -397,6 +397,25 @@ def _emptiest_x(words: list[dict], lo: float, hi: float, step: float = 0.5) -> f
     return lo + step * (best[0] + best[1]) / 2
 
 
+def split_columns(chars: list[dict], seps: list[float], body_size: float, s: LayoutSettings) -> list[list[dict]]:
+    """The chars of each column, by their middle x; a run of raised marker digits goes whole with
+    the column its first digit starts in (a marker belongs to the text it follows, even where a
+    typesetter let it stick out of the cell)."""
+    columns: list[list[dict]] = [[] for _ in range(len(seps) + 1)]
+    run_column, prev = None, None
+    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if is_marker_char(c, body_size, s):
+            glued = prev is not None and abs(prev["top"] - c["top"]) < 1 and c["x0"] - prev["x1"] < 0.3 * c["size"]
+            if run_column is None or not glued:
+                run_column = column_of(c["x0"], seps)
+            columns[run_column].append(c)
+        else:
+            run_column = None
+            columns[column_of((c["x0"] + c["x1"]) / 2, seps)].append(c)
+        prev = c
+    return columns
+
+
 def column_of(x_center: float, seps: list[float]) -> int:
     for i, sep in enumerate(seps):
         if x_center < sep:
