@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import reference, schemas
+from . import plausibility, reference, schemas
 from .errors import InputError
 from .metadata import SOURCE_COLUMN_NAMES, TABLES
 from .normalise import has_working_link
@@ -148,9 +148,21 @@ def gx_checks(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: Rele
     return checks
 
 
+def suspect_check(quality: pd.DataFrame | None) -> Check:
+    """Fails while the quality report holds a suspect row (merged or split?) nobody accepted."""
+    if quality is None:
+        return Check("plausibility", "quality_report", "no unreviewed suspect rows", False,
+                     "quality_report.json missing")
+    open_ = plausibility.pending(quality)
+    detail = (plausibility.describe(open_) if len(open_)
+              else f"{int(plausibility.is_suspect(quality).sum())} suspect item(s), all accepted on review")
+    return Check("plausibility", "quality_report", "no unreviewed suspect rows", open_.empty, detail)
+
+
 def validate(out: Path) -> Report:
     tables, quality, release = load_release(out)
-    report = Report(pandera_checks(tables, quality) + gx_checks(tables, release.get("previous_counts", {})))
+    report = Report(pandera_checks(tables, quality) + gx_checks(tables, release.get("previous_counts", {}))
+                    + [suspect_check(quality)])
     folder = out / "reports"
     folder.mkdir(exist_ok=True)
     (folder / "validation.json").write_text(json.dumps(
