@@ -36,7 +36,7 @@ def merge(initiatives: pd.DataFrame, footnotes: pd.DataFrame, start: int, length
     rows = initiatives.iloc[start:start + length]
     merged = rows.iloc[0].copy()
     for c in SOURCE_COLUMN_NAMES:
-        merged[c] = " ".join(t for t in rows[c] if t)
+        merged[c] = " ".join(t for t in rows[c] if isinstance(t, str) and t)
     keep = int(merged["initiative_id"])
     mapping = {int(i): keep for i in rows["initiative_id"]}
     out = pd.concat([initiatives.iloc[:start], merged.to_frame().T, initiatives.iloc[start + length:]])

@@ -182,7 +182,7 @@ def test_recall_merged_adjacent_rows():
 @pytest.mark.parametrize("length", [3, 4, 5])
 def test_recall_merged_runs(length):
     initiatives, footnotes = sim.golden()
-    starts = random.Random(length).sample(sim.adjacent_runs(initiatives, length), 40)
+    starts = random.Random(length).sample(sim.adjacent_runs(initiatives, length), 25)
     cases = [(a, b, {i}) for a, b, i in (sim.merge(initiatives, footnotes, s, length) for s in starts)]
     share, others = recall(cases)
     print(f"merged runs of {length}: recall {share:.3f}, other rows flagged {others}")
@@ -199,7 +199,7 @@ def test_recall_merged_pairs_without_the_opening_rule():
               for a, b, i in (sim.merge(initiatives, footnotes, s, 2) for s in starts[::2]))
     share = hit / len(starts[::2])
     print(f"merged pairs without the opening rule: recall {share:.3f}")
-    assert share >= 0.85  # measured: 0.893
+    assert share >= 0.85  # measured: 91/103 = 0.883 on these, 186/205 = 0.907 on every pair
 
 
 def test_recall_split_rows():
