@@ -8,6 +8,9 @@ export:    interim/ -> processed/<table>.parquet and .csv for every published ta
                        processed/quality_report.md and .json, release.json, datapackage.json, codebook.md,
                        report.html, and CHANGES.md when a previous release was there
 
+Export also refuses rows that look merged or split (pipeline/plausibility.py) unless they
+are accepted in the reviewed-suspects CSV or allowed.
+
 Each stage checks what it is about to write against its Pandera schemas
 (pipeline/schemas.py) and writes nothing when a check fails; it writes into
 a temporary folder and moves the files into place only when all are written.

@@ -4,7 +4,8 @@ Entry point: `validate(out)` -> Report. It reads the published Parquet files,
 runs the Pandera schemas and cross-table rules (pipeline/schemas.py) and a
 Great Expectations suite (row counts against the previous release, required
 columns, value sets, uniqueness, URL patterns, share of initiatives with a
-link), and writes processed/reports/validation.html and validation.json.
+link), checks that no suspect row (merged or split?, pipeline/plausibility.py) is left
+unreviewed, and writes processed/reports/validation.html and validation.json.
 Great Expectations is imported here only: it takes seconds to import.
 """
 
@@ -153,9 +154,9 @@ def suspect_check(quality: pd.DataFrame | None) -> Check:
     if quality is None:
         return Check("plausibility", "quality_report", "no unreviewed suspect rows", False,
                      "quality_report.json missing")
-    open_ = plausibility.pending(quality)
+    open_, suspects = plausibility.pending(quality), int(plausibility.is_suspect(quality).sum())
     detail = (plausibility.describe(open_) if len(open_)
-              else f"{int(plausibility.is_suspect(quality).sum())} suspect item(s), all accepted on review")
+              else f"{suspects} suspect item(s), all accepted on review" if suspects else "no suspect rows")
     return Check("plausibility", "quality_report", "no unreviewed suspect rows", open_.empty, detail)
 
 
