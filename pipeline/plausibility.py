@@ -39,7 +39,7 @@ CHECKS = {
     "suspect_footnote_order": "Footnote numbers that run backwards within a row or across rows: rows merged, "
                               "split or markers misread?",
     "suspect_fragment": "A row that looks like part of another (empty or lowercase first cell, unbalanced "
-                        "brackets, text only in the first column, no column opening as usual): a split row?",
+                        "brackets, text only in the first column): a split row?",
 }
 REVIEW_COLUMNS = ("check", "row_key", "initiative_id", "name", "reason")
 ACCEPTED = "accepted on review"
@@ -213,7 +213,8 @@ def fragment(rec: dict, habits: Habits, s: PlausibilitySettings = PLAUSIBILITY) 
         out.append("only the first column has text")
     usual = [(c, p, _text(rec.get(c))) for c, p, share in habits.openings if share >= s.fragment_opening_min_share]
     present = [(c, p, t) for c, p, t in usual if t]
-    if len(present) >= 2 and not any(_opens_like(t, p, s) for _, p, t in present):
+    # weak alone (a new row may well be worded otherwise): said only beside other evidence
+    if out and len(present) >= 2 and not any(_opens_like(t, p, s) for _, p, t in present):
         out.append("no column opens as usual: " + "; ".join(f"{c} starts {t[:30]!r}, not {p!r}" for c, p, t in present))
     return out
 

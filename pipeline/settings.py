@@ -79,9 +79,9 @@ class PlausibilitySettings:
     # many times as many as list them this way, list them the other way round.
     term_order_min_cells: int = 3
     term_order_min_ratio: float = 3.0
-    # A row none of whose columns opens as usual (counting only openings shared by this share
-    # of their column) is the tail of a split row; a cell "opens as usual" when its first word
-    # shares this much of the opening's first word ("Indsatsen" for "Indsatsens").
+    # A fragment's detail says when none of its columns opens as usual (counting only openings
+    # shared by this share of their column); a cell "opens as usual" when its first word shares
+    # this much of the opening's first word ("Indsatsen" for "Indsatsens").
     fragment_opening_min_share: float = 0.8
     opening_stem_share: float = 0.7
     # First cells start with a capital in at least this share of rows: one that starts in

@@ -115,8 +115,8 @@ def test_footnote_numbers_must_count_up():
     ({"initiative": "Forening 3)"}, "unbalanced brackets"),
     ({"initiative": "(Forening 3)"}, "starts with a bracket"),
     ({c: "" for c in ("target_group", "geography", "content", "goal", "intervention_type")}, "only the first column"),
-    ({"target_group": "", "geography": "", "content": "Der er også kaffe.", "goal": "Og de hygger sig."},
-     "no column opens as usual"),
+    ({"initiative": "", "target_group": "", "geography": "", "content": "Der er også kaffe.",
+      "goal": "Og de hygger sig."}, "no column opens as usual"),
 ])
 def test_fragments_of_split_rows(cells, seen):
     df = table(30, rows={3: cells})  # enough rows that one lowercase start does not unmake the habit
@@ -127,7 +127,9 @@ def test_fragments_of_split_rows(cells, seen):
 
 def test_not_fragments():
     names = table(rows={3: {"initiative": "eKlub (Forening 3)"},
-                        4: {"content": "Tilbuddene består af møder.", "goal": "Formålene er at mødes."}})
+                        4: {"content": "Tilbuddene består af møder.", "goal": "Formålene er at mødes."},
+                        # a new row worded otherwise is no fragment: openings are evidence only beside others
+                        5: {"content": "Et nyt tilbud.", "goal": "Mål."}})
     assert checks_of(names) == {}
 
 
