@@ -260,16 +260,19 @@ def test_suspect_row_stops_the_release(merged_interim):
 
 
 def test_allow_suspects_publishes_and_validate_names_the_row(merged_interim):
-    from pipeline.validate import validate
     interim, out, ident = merged_interim
     with pytest.raises(PipelineError, match=f"#{ident} "):
         stages.export(interim, out)
-    stages.export(interim, out, allow_suspects=True)
+    result = cli("export", "--interim", interim, "--out", out, "--reviewed", interim / "none.csv", "--allow-suspects")
+    assert result.returncode == 0, result.stderr
+    assert f"publishing 1 unreviewed suspect row(s) (--allow-suspects): #{ident} " in result.stderr
     items = json.loads((out / "quality_report.json").read_text(encoding="utf-8"))["items"]
     assert {i["initiative_id"] for i in items if i["check"] in P.CHECKS} == {ident}
-    failed = validate(out).failed
-    assert [c.name for c in failed] == ["no unreviewed suspect rows"]
-    assert f"#{ident} " in failed[0].detail and failed[0].tool == "plausibility"
+    result = cli("validate", "--out", out)
+    assert result.returncode == 2
+    failed = [line for line in result.stderr.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and failed[0].startswith(
+        f"FAILED [plausibility] quality_report: no unreviewed suspect rows: #{ident} ")
 
 
 def test_reviewed_suspects_csv_accepts_them(merged_interim, tmp_path):
