@@ -26,7 +26,7 @@ interim/assembled.parquet interim/footnotes.parquet &: interim/fragments.parquet
 interim/initiatives.parquet interim/quality.parquet &: interim/assembled.parquet interim/footnotes.parquet $(SRC)
 	$(CLI) normalise --interim interim
 
-processed/initiatives.parquet processed/quality_report.md &: interim/initiatives.parquet interim/quality.parquet $(SRC)
+processed/initiatives.parquet processed/quality_report.md &: interim/initiatives.parquet interim/quality.parquet $(SRC) $(wildcard raw/reviewed_suspects.csv)
 	$(CLI) export --interim interim --out processed
 
 extract: interim/fragments.parquet

@@ -53,6 +53,10 @@ def _guard(fn, *args, unchanged: Path | None = None, **kwargs) -> None:
 SHRINK = typer.Option(False, "--allow-shrink", help="Publish even if the release lost many rows.")
 FORCE = typer.Option(False, "--force", help="Recompute even when inputs and code are unchanged.")
 WORKERS = typer.Option(0, "--workers", help="Processes reading pages (0 = one per core).")
+SUSPECTS = typer.Option(False, "--allow-suspects",
+                        help="Publish even if rows look merged or split (they stay in the quality report).")
+REVIEWED = typer.Option(Path("raw/reviewed_suspects.csv"), "--reviewed",
+                        help="CSV of suspect rows accepted on review (check,row_key,initiative_id,name,reason).")
 
 
 def _settings(workers: int) -> ExtractSettings:
@@ -61,9 +65,11 @@ def _settings(workers: int) -> ExtractSettings:
 
 @app.command()
 def run(pdf: Path = PDF, out: Path = OUT, interim: Path = INTERIM, allow_shrink: bool = SHRINK,
-        force: bool = FORCE, workers: int = WORKERS) -> None:
+        force: bool = FORCE, workers: int = WORKERS, allow_suspects: bool = SUSPECTS,
+        reviewed: Path = REVIEWED) -> None:
     """All stages on one PDF."""
-    _guard(stages.run, pdf, out, interim, log, progress, allow_shrink, force, _settings(workers), unchanged=out)
+    _guard(stages.run, pdf, out, interim, log, progress, allow_shrink, force, _settings(workers), allow_suspects,
+           reviewed, unchanged=out)
 
 
 @app.command()
@@ -85,9 +91,10 @@ def normalise(interim: Path = INTERIM, force: bool = FORCE) -> None:
 
 
 @app.command()
-def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK, force: bool = FORCE) -> None:
+def export(interim: Path = INTERIM, out: Path = OUT, allow_shrink: bool = SHRINK, force: bool = FORCE,
+           allow_suspects: bool = SUSPECTS, reviewed: Path = REVIEWED) -> None:
     """Write the published tables (Parquet and CSV), reports and datapackage.json to processed/."""
-    _guard(stages.export, interim, out, log, allow_shrink, force, unchanged=out)
+    _guard(stages.export, interim, out, log, allow_shrink, force, allow_suspects, reviewed, unchanged=out)
 
 
 @app.command()

@@ -103,7 +103,8 @@ INITIATIVE_INTERVENTION_TYPES: tuple[Field, ...] = (
 )
 
 QUALITY: tuple[Field, ...] = (
-    Field("check", "string", "What was found: ambiguous_age, unknown_place, no_organisation, ..."),
+    Field("check", "string", "What was found: ambiguous_age, unknown_place, no_organisation, ...; "
+                             "suspect_* for rows that look merged or split."),
     Field("initiative_id", "integer", "Initiative concerned, if any.", nullable=True),
     Field("name", "string", "Name of the initiative, if any.", nullable=True),
     Field("detail", "string", "The text that caused the item."),

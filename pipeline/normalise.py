@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from . import reference
+from . import plausibility, reference
 from .ages import SectionBand, parse_age
 from .delivery import DeliveryRules, is_remote, parse_delivery
 from .geography import Gazetteer, parse_geography
@@ -143,8 +143,11 @@ def normalise(initiatives: pd.DataFrame, footnotes: pd.DataFrame, params: Params
             flag("footnote_without_marker", None, f"footnote {note['number']}: {note['text']}")
 
     frame = lambda rows_, fields: typed(pd.DataFrame(rows_, columns=[f.name for f in fields]), fields)  # noqa: E731
+    table = frame(rows, INITIATIVES)
+    # rows that look merged or split: the export refuses to publish them unreviewed
+    quality += plausibility.find_suspects(table, footnotes, params.vocabulary.spellings).to_dict("records")
     return Normalised(
-        initiatives=frame(rows, INITIATIVES),
+        initiatives=table,
         municipalities=frame(muni_rows, INITIATIVE_MUNICIPALITIES),
         intervention_types=frame(type_rows, INITIATIVE_INTERVENTION_TYPES),
         quality=frame(quality, QUALITY),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .plausibility import CHECKS as SUSPECT_CHECKS
+
 CHECKS = {
     "ambiguous_age": "Target group ages that could not be read as one range (bounds left empty)",
     "unknown_place": "Capitalised words in the geography that the gazetteer does not know",
@@ -18,6 +20,7 @@ CHECKS = {
     "unusable_url": "Footnote URLs that are not web addresses (local files, no host)",
     "footnote_without_marker": "Footnotes whose marker was not found in any cell",
     "unknown_section": "Initiatives under a section the reference data does not list",
+    **SUSPECT_CHECKS,
 }
 
 

@@ -71,3 +71,36 @@ class ReleaseSettings:
 
 
 RELEASE = ReleaseSettings()
+
+
+@dataclass(frozen=True)
+class PlausibilitySettings:
+    """What the plausibility checks (pipeline/plausibility.py) learn from the document, and how.
+
+    Every expectation is learned from the table itself; these are only the shares that
+    make a habit of the document a rule worth checking.
+    """
+    # A column needs this many non-empty cells before any habit is learned from it.
+    min_cells: int = 10
+    # A phrase of up to `opening_max_words` words that starts at least this share of a
+    # column's non-empty cells is that column's usual opening.
+    opening_min_share: float = 0.5
+    opening_max_words: int = 2
+    # The first column is read as "Name (Organisation)" when at least this share of its
+    # cells end with a bracketed group: then two such groups in one cell are suspect.
+    name_group_min_share: float = 0.5
+    # Two intervention types are in an unusual order when at least this many cells, and this
+    # many times as many as list them this way, list them the other way round.
+    term_order_min_cells: int = 3
+    term_order_min_ratio: float = 3.0
+    # A fragment's detail says when none of its columns opens as usual (counting only openings
+    # shared by this share of their column); a cell "opens as usual" when its first word shares
+    # this much of the opening's first word ("Indsatsen" for "Indsatsens").
+    fragment_opening_min_share: float = 0.8
+    opening_stem_share: float = 0.7
+    # First cells start with a capital in at least this share of rows: one that starts in
+    # lowercase is the tail of a split name.
+    capital_start_min_share: float = 0.95
+
+
+PLAUSIBILITY = PlausibilitySettings()

@@ -9,6 +9,9 @@ export:    interim/ -> processed/<table>.parquet and .csv for every published ta
                        report.html, explorer.html, bilag3_initiativer.xlsx, and CHANGES.md when a previous
                        release was there
 
+Export also refuses rows that look merged or split (pipeline/plausibility.py) unless they
+are accepted in the reviewed-suspects CSV or allowed.
+
 Each stage checks what it is about to write against its Pandera schemas
 (pipeline/schemas.py) and writes nothing when a check fails; it writes into
 a temporary folder and moves the files into place only when all are written.
@@ -164,12 +167,16 @@ EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")),
             WORKBOOK]
 
 
-def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False, force: bool = False) -> None:
-    _cached("export", interim, _interim(interim, *TABLES, "quality"), [out / name for name in EXPORTED], force, log,
-            lambda: _export(interim, out, log, allow_shrink), out=out.resolve())
+def export(interim: Path, out: Path, log: Log = _quiet, allow_shrink: bool = False, force: bool = False,
+           allow_suspects: bool = False, reviewed: Path | None = None) -> None:
+    inputs = _interim(interim, *TABLES, "quality") + ([reviewed] if reviewed else [])
+    _cached("export", interim, inputs, [out / name for name in EXPORTED], force, log,
+            lambda: _export(interim, out, log, allow_shrink, allow_suspects, reviewed), out=out.resolve(),
+            allow_suspects=allow_suspects, reviewed=reviewed)
 
 
-def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
+def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspects: bool = False,
+            reviewed: Path | None = None) -> None:
     from . import schemas
     from .explorer import write_explorer
     from .report import write_report  # matplotlib
@@ -184,6 +191,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
         shrunk = check_shrink(counts, previous.get("counts", {}), RELEASE.max_shrink)
         if shrunk:
             raise PipelineError("release shrank: " + "; ".join(shrunk))
+    quality = check_suspects(quality, reviewed, allow_suspects, log)
     with staged_dir(out) as tmp:
         for name, fields in TABLES.items():
             df, table_meta = frames[name]
@@ -204,9 +212,27 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
     log(f"export: wrote {len(TABLES)} tables, the quality report and datapackage.json to {out}")
 
 
+def check_suspects(quality: pd.DataFrame, reviewed: Path | None, allow: bool, log: Log) -> pd.DataFrame:
+    """The quality table with reviewed suspects marked accepted; stops the release while any
+    suspect row (pipeline/plausibility.py) is neither accepted in `reviewed` nor `allow`ed."""
+    from . import plausibility
+    quality = plausibility.apply_review(quality, plausibility.load_reviewed(reviewed))
+    pending = plausibility.pending(quality)
+    if len(pending):
+        rows = plausibility.describe(pending)
+        if not allow:
+            where = reviewed or "a reviewed-suspects CSV (--reviewed)"
+            raise PipelineError(f"{pending['initiative_id'].nunique()} suspect row(s), merged or split?: {rows}; "
+                                f"check them, then accept each in {where} or rerun with --allow-suspects")
+        log(f"export: publishing {pending['initiative_id'].nunique()} unreviewed suspect row(s) "
+            f"(--allow-suspects): {rows}")
+    return quality
+
+
 def run(pdf: Path, out: Path, interim: Path, log: Log = _quiet, progress=None, allow_shrink: bool = False,
-        force: bool = False, settings: ExtractSettings = DEFAULT_SETTINGS) -> None:
+        force: bool = False, settings: ExtractSettings = DEFAULT_SETTINGS, allow_suspects: bool = False,
+        reviewed: Path | None = None) -> None:
     extract(pdf, interim, log, progress, force, settings)
     assemble(interim, log, force)
     normalise(interim, log, force)
-    export(interim, out, log, allow_shrink, force)
+    export(interim, out, log, allow_shrink, force, allow_suspects, reviewed)

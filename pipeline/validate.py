@@ -4,7 +4,8 @@ Entry point: `validate(out)` -> Report. It reads the published Parquet files,
 runs the Pandera schemas and cross-table rules (pipeline/schemas.py) and a
 Great Expectations suite (row counts against the previous release, required
 columns, value sets, uniqueness, URL patterns, share of initiatives with a
-link), and writes processed/reports/validation.html and validation.json.
+link), checks that no suspect row (merged or split?, pipeline/plausibility.py) is left
+unreviewed, and writes processed/reports/validation.html and validation.json.
 Great Expectations is imported here only: it takes seconds to import.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import reference, schemas
+from . import plausibility, reference, schemas
 from .errors import InputError
 from .metadata import SOURCE_COLUMN_NAMES, TABLES
 from .normalise import has_working_link
@@ -148,9 +149,21 @@ def gx_checks(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: Rele
     return checks
 
 
+def suspect_check(quality: pd.DataFrame | None) -> Check:
+    """Fails while the quality report holds a suspect row (merged or split?) nobody accepted."""
+    if quality is None:
+        return Check("plausibility", "quality_report", "no unreviewed suspect rows", False,
+                     "quality_report.json missing")
+    open_, suspects = plausibility.pending(quality), int(plausibility.is_suspect(quality).sum())
+    detail = (plausibility.describe(open_) if len(open_)
+              else f"{suspects} suspect item(s), all accepted on review" if suspects else "no suspect rows")
+    return Check("plausibility", "quality_report", "no unreviewed suspect rows", open_.empty, detail)
+
+
 def validate(out: Path) -> Report:
     tables, quality, release = load_release(out)
-    report = Report(pandera_checks(tables, quality) + gx_checks(tables, release.get("previous_counts", {})))
+    report = Report(pandera_checks(tables, quality) + gx_checks(tables, release.get("previous_counts", {}))
+                    + [suspect_check(quality)])
     folder = out / "reports"
     folder.mkdir(exist_ok=True)
     (folder / "validation.json").write_text(json.dumps(

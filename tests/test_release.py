@@ -40,7 +40,7 @@ def test_validate_passes_and_writes_report(release):
     assert result.returncode == 0, result.stderr
     report = json.loads((release / "reports" / "validation.json").read_text(encoding="utf-8"))
     assert report["success"] and len(report["checks"]) > 20
-    assert {c["tool"] for c in report["checks"]} == {"pandera", "great_expectations"}
+    assert {c["tool"] for c in report["checks"]} == {"pandera", "great_expectations", "plausibility"}
     assert "Release validation" in (release / "reports" / "validation.html").read_text(encoding="utf-8")
 
 
