@@ -70,6 +70,9 @@ def _interim(interim: Path, *names: str) -> list[Path]:
 def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None, force: bool = False,
             settings: ExtractSettings = DEFAULT_SETTINGS) -> None:
     source = inspect_source(pdf)
+    if not source.known:
+        # an unknown file is announced as a new release only once it opens as a PDF
+        extract_mod.check_readable(source.path)
     log(source.describe())
     _cached("extract", interim, [source.path], _interim(interim, "fragments", "raw_footnotes"), force, log,
             lambda: _extract(source, interim, log, progress, settings))
