@@ -186,6 +186,10 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
             df, table_meta = frames[name]
             write_parquet(df, tmp / f"{name}.parquet", fields, table_meta)
             write_csv(df, tmp / f"{name}.csv", fields)
+        links = out / "link_status.parquet"   # from `pipeline links`, kept across exports
+        if links.is_file():
+            quality = quality_report.with_links(quality, quality_report.link_items(
+                read_parquet(links), tables["initiatives"], tables["footnotes"]))
         quality_report.write(quality, tmp, meta.get("source_title", ""))
         release = {"pipeline_version": __version__, **meta, "counts": counts,
                    "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
@@ -194,7 +198,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool) -> None:
         package.write(tmp, meta)
         # the previous release is what `out` holds until the staged files replace it
         diff_mod.write_release_changes(out, tmp, log)
-        write_report(tmp)
+        write_report(tmp, links=links)
     log(f"export: wrote {len(TABLES)} tables, the quality report and datapackage.json to {out}")
 
 
