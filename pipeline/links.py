@@ -120,6 +120,14 @@ class _Limits:
                 yield
 
 
+ANSWER = "bilag3_answer"
+
+
+async def _keep_answer(response) -> None:
+    """Response hook: keep the answer on its request, for when httpx fails after receiving it."""
+    response.request.extensions[ANSWER] = response
+
+
 class _Timeout(Exception):
     """The whole request took longer than the settings allow."""
 
@@ -143,7 +151,7 @@ def classify_error(exc: BaseException) -> str:
         return "dns_error"
     if any(isinstance(e, ssl.SSLError) for e in chain):
         return "tls_error"
-    if any(isinstance(e, httpx.UnsupportedProtocol) for e in chain):
+    if any(isinstance(e, (httpx.UnsupportedProtocol, httpx.InvalidURL)) for e in chain):
         return "not_http"
     text = " ".join(str(e) for e in chain).lower()
     # some resolvers surface only as text ("Name or service not known", "nodename nor servname")
@@ -192,6 +200,7 @@ async def _request(client, limits: _Limits, method: str, url: str, settings: Lin
     while True:
         attempts += 1
         outcome: object
+        request = None
         try:
             async with limits.slot(url):
                 request = client.build_request(method, url)
@@ -201,6 +210,10 @@ async def _request(client, limits: _Limits, method: str, url: str, settings: Lin
                     raise _Timeout(f"no answer within {settings.timeout:g} s") from None
                 await response.aclose()   # status and headers are all a link check needs
                 outcome = response
+        except httpx.InvalidURL as e:
+            # httpx parses a redirect's Location even when not following it; a "mailto:" or
+            # malformed target raises here, but the answer itself was kept by _keep_answer
+            outcome = request.extensions.get(ANSWER, e) if request is not None else e
         except (httpx.HTTPError, _Timeout, OSError) as e:
             outcome = e
         if attempts > settings.retries:
@@ -308,7 +321,8 @@ async def _check_all(urls: list[str], settings: LinkSettings, progress: Progress
         return result
 
     async with httpx.AsyncClient(headers=headers, limits=pool, timeout=timeout, follow_redirects=False,
-                                 transport=transport, trust_env=False) as client:
+                                 transport=transport, trust_env=False,
+                                 event_hooks={"response": [_keep_answer]}) as client:
         limits = _Limits(settings)
         return list(await asyncio.gather(*(one(u) for u in urls)))
 
