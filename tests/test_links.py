@@ -293,3 +293,37 @@ def test_cli_links_on_a_missing_release_is_one_line():
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == ["error: no/such/folder/footnotes.parquet: missing; run the "
                                                   "pipeline (export) first"]
+
+
+def test_link_health_per_section_counts_each_url_once_per_section():
+    from pipeline.report import link_health
+    initiatives = pd.DataFrame({"initiative_id": [1, 2, 3], "section": ["Børn", "Børn", "Ældre"]})
+    footnotes = pd.DataFrame({"number": [1, 2, 3, 4, 5], "initiative_id": [1, 2, 3, 3, 1],
+                              "url": ["https://a.dk/", "https://a.dk/", "https://a.dk/", "https://b.dk/",
+                                      "https://c.dk/"]})
+    status = pd.DataFrame({"url": ["https://a.dk/", "https://b.dk/"], "status": ["ok", "timeout"]})
+    health = link_health(status, initiatives, footnotes).set_index("section")
+    assert health.loc["Børn", ["urls", "ok", "timeout", "not_checked"]].tolist() == [2, 1, 0, 1]
+    assert health.loc["Ældre", ["urls", "ok", "timeout", "not_checked"]].tolist() == [2, 1, 1, 0]
+    assert health.iloc[-1][["urls", "ok", "timeout", "not_checked"]].tolist() == [3, 1, 1, 1]
+
+
+def test_export_keeps_the_broken_links_of_the_last_check(bundled, tmp_path):
+    """A re-export over a folder with link_status lists its broken links and shows the link health;
+    URLs are matched by text, so the check need not be of this very export."""
+    from pipeline import stages
+    processed, interim = bundled
+    out = tmp_path / "processed"
+    shutil.copytree(processed, out)
+    targets = link_targets(read_parquet(out / "footnotes.parquet"))
+    results = [Result(u, "client_error", 404) if i % 7 == 0 else Result(u, "ok", 200)
+               for i, u in enumerate(targets["url"])]
+    table = link_status(targets, results, "2026-01-01T00:00:00Z")
+    write_parquet(table, out / "link_status.parquet", LINK_STATUS, {"checked_at": "2026-01-01T00:00:00Z"})
+    stages.export(interim, out, force=True)
+    quality = json.loads((out / "quality_report.json").read_text(encoding="utf-8"))
+    expected = sum(len(ids) for ids, s in zip(table["initiative_ids"], table["status"]) if s != "ok")
+    assert quality["counts"]["broken_link"] == expected > 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Last check 2026-01-01T00:00:00Z" in html and "client_error" in html
+    assert (out / "link_status.parquet").exists()           # export leaves the check's own files alone
