@@ -396,11 +396,13 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
     from .report import write_report
     from .store import read_parquet, staged_dir, write_csv, write_parquet
 
+    from .report import INPUTS
+
     out = Path(out)
-    path = out / "footnotes.parquet"
-    if not path.is_file():
-        raise InputError(path, "missing; run the pipeline (export) first")
-    footnotes = read_parquet(path)
+    for name in ("footnotes.parquet", *INPUTS):   # all that the reports need, before any request
+        if not (out / name).is_file():
+            raise InputError(out / name, "missing; run the pipeline (export) first")
+    footnotes = read_parquet(out / "footnotes.parquet")
     targets = link_targets(footnotes)
     checked_at = utc_stamp(now or datetime.now(timezone.utc))
     log(f"links: checking {len(targets)} distinct URLs of {len(footnotes)} footnotes "
