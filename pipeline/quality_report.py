@@ -39,6 +39,8 @@ def to_markdown(quality: pd.DataFrame, title: str = "") -> str:
     lines += ["| check | items | what it means |", "|---|---:|---|"]
     for check, label in CHECKS.items():
         n = int((quality["check"] == check).sum())
+        if check == LINK_CHECK and not n:
+            continue   # only a link check (`pipeline links`) adds these; none is no news without one
         lines.append(f"| `{check}` | {n} | {label} |")
     for check in [c for c in quality["check"].unique() if c not in CHECKS]:
         lines.append(f"| `{check}` | {int((quality['check'] == check).sum())} | |")
