@@ -78,6 +78,7 @@ class Result:
     attempts: int = 0
     elapsed_ms: int = 0
     error: str | None = None
+    seconds: float = 0.0     # time in requests, summed while checking
 
 
 @dataclass
@@ -193,16 +194,18 @@ def status_of(code: int, redirects: int) -> str:
 
 
 async def _request(client, limits: _Limits, method: str, url: str, settings: LinkSettings):
-    """One request (no body read), retried after timeouts, 429 and 5xx. Returns (response or exception, attempts)."""
+    """One request (no body read), retried after timeouts, 429 and 5xx.
+    Returns (response or exception, attempts, seconds spent in the requests themselves)."""
     import httpx
 
-    attempts = 0
+    attempts, spent = 0, 0.0
     while True:
         attempts += 1
         outcome: object
         request = None
         try:
             async with limits.slot(url):
+                began = time.perf_counter()    # queueing for a slot is not the server's time
                 request = client.build_request(method, url)
                 try:
                     response = await asyncio.wait_for(client.send(request, stream=True), settings.timeout)
@@ -216,19 +219,21 @@ async def _request(client, limits: _Limits, method: str, url: str, settings: Lin
             outcome = request.extensions.get(ANSWER, e) if request is not None else e
         except (httpx.HTTPError, _Timeout, OSError) as e:
             outcome = e
+        if request is not None:
+            spent += time.perf_counter() - began
         if attempts > settings.retries:
-            return outcome, attempts
+            return outcome, attempts, spent
         if isinstance(outcome, BaseException):
             if classify_error(outcome) != "timeout":
-                return outcome, attempts
+                return outcome, attempts, spent
             wait = settings.backoff * 2 ** (attempts - 1)
         elif outcome.status_code == 429 or outcome.status_code >= 500:
             asked = retry_after(outcome.headers.get("retry-after"))
             if asked is not None and asked > settings.max_retry_after:
-                return outcome, attempts      # asked to come back much later: report it as it is
+                return outcome, attempts, spent   # asked to come back much later: report it as it is
             wait = asked if asked is not None else settings.backoff * 2 ** (attempts - 1)
         else:
-            return outcome, attempts
+            return outcome, attempts, spent
         await asyncio.sleep(wait)
 
 
@@ -237,8 +242,9 @@ async def _follow(client, limits: _Limits, url: str, method: str, settings: Link
     seen, current = {url}, url
     result.redirects = 0
     while True:
-        outcome, attempts = await _request(client, limits, method, current, settings)
+        outcome, attempts, spent = await _request(client, limits, method, current, settings)
         result.attempts += attempts
+        result.seconds += spent
         result.final_url, result.method = current, method
         if isinstance(outcome, BaseException) or outcome.status_code not in REDIRECT_CODES:
             return outcome
@@ -274,7 +280,6 @@ class NotHttp(Exception):
 
 async def check_one(client, limits: _Limits, url: str, settings: LinkSettings) -> Result:
     result = Result(url=url)
-    started = time.perf_counter()
     problem = url_problem(url)
     if problem:
         result.status, result.error = "not_http", problem
@@ -282,7 +287,6 @@ async def check_one(client, limits: _Limits, url: str, settings: LinkSettings) -
     failed = await limits.resolve(url)
     if failed is not None:     # no request to a host that does not resolve
         result.status, result.error = classify_error(failed), _error_text(failed)
-        result.elapsed_ms = round((time.perf_counter() - started) * 1000)
         return result
     outcome = await _follow(client, limits, url, "HEAD", settings, result)
     if not isinstance(outcome, BaseException) and outcome.status_code in settings.head_refused:
@@ -298,7 +302,7 @@ async def check_one(client, limits: _Limits, url: str, settings: LinkSettings) -
         result.status = status_of(outcome.status_code, result.redirects)
         if result.status not in LINK_OK:
             result.error = f"HTTP {outcome.status_code} {outcome.reason_phrase}".strip()
-    result.elapsed_ms = round((time.perf_counter() - started) * 1000)
+    result.elapsed_ms = round(result.seconds * 1000)
     return result
 
 

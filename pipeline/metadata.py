@@ -195,7 +195,8 @@ LINK_STATUS: tuple[Field, ...] = (
     Field("method", "string", "HEAD, or GET where the server refused HEAD; empty when no request was made.",
           nullable=True),
     Field("attempts", "integer", "HTTP requests made for this URL, retries and redirects included."),
-    Field("elapsed_ms", "integer", "Time the whole check of this URL took, milliseconds."),
+    Field("elapsed_ms", "integer", "Time in this URL's HTTP requests, retries and redirects included (not the "
+          "waits for a free slot or between retries, nor the host lookup), milliseconds."),
     Field("error", "string", "What went wrong, for a link that is not ok or redirected.", nullable=True),
     Field("checked_at", "string", "When this check ran: UTC, ISO 8601 (YYYY-MM-DDTHH:MM:SSZ)."),
     Field("previous_status", "string", "Status at the check before this one; empty at the first.", nullable=True),
