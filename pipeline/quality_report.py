@@ -18,7 +18,7 @@ CHECKS = {
     "unusable_url": "Footnote URLs that are not web addresses (local files, no host)",
     "footnote_without_marker": "Footnotes whose marker was not found in any cell",
     "unknown_section": "Initiatives under a section the reference data does not list",
-    "broken_link": "Footnote URLs that did not answer on the last link check (`pipeline links`), per initiative",
+    "broken_link": "Footnote URLs that did not answer on the last link check (make links), per initiative",
 }
 LINK_CHECK = "broken_link"
 COLUMNS = ["check", "initiative_id", "name", "detail"]
