@@ -146,18 +146,19 @@ def links(out: Path = OUT,
         if STATE["quiet"] or not sys.stderr.isatty():
             links_mod.run(out, settings, log)
             return
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        console = Console(stderr=True)
+
+        def say(msg: str) -> None:   # through the bar's console, whole, so the bar stays below
+            console.print(msg, markup=False, highlight=False, soft_wrap=True)
+
         with Progress("links", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
-                      console=_stderr_console()) as bar:
+                      console=console) as bar:
             task = bar.add_task("links", total=None)
-            links_mod.run(out, settings, log, lambda done, total: bar.update(task, completed=done, total=total))
+            links_mod.run(out, settings, say, lambda done, total: bar.update(task, completed=done, total=total))
 
     _guard(check, unchanged=None)
-
-
-def _stderr_console():
-    from rich.console import Console
-    return Console(stderr=True)
 
 
 if __name__ == "__main__":
