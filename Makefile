@@ -7,7 +7,7 @@ PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
 SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble normalise export validate report diff bench fuzz test clean
+.PHONY: setup run extract assemble normalise export validate report diff links bench fuzz test clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,11 @@ NEW ?= processed
 diff: setup
 	@test -n "$(OLD)" || { echo "usage: make diff OLD=old/processed [NEW=processed] [JSON=changes.json]" >&2; exit 2; }
 	$(CLI) diff $(OLD) $(NEW) $(if $(JSON),--json $(JSON))
+
+# needs the network; a separate step, never part of run or test. It checks the release that is
+# in processed/ as it is (no rebuild first: a release copied in without interim/ is checked too).
+links: setup
+	$(CLI) links --out processed
 
 bench: setup
 	$(PY) bench/benchmark.py --out bench/results

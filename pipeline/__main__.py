@@ -10,7 +10,7 @@ import typer
 
 from . import stages
 from .errors import PipelineError
-from .settings import DEFAULT_SETTINGS, ExtractSettings
+from .settings import DEFAULT_SETTINGS, LINKS, ExtractSettings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Bilag 3 pipeline: PDF -> interim/ -> processed/.")
@@ -134,6 +134,38 @@ def diff(old: Path = typer.Argument(..., help="Processed folder of the earlier r
         print(to_markdown(result, f"{old}: {release_label(old)}", f"{new}: {release_label(new)}"))
 
     _guard(show)
+
+
+@app.command()
+def links(out: Path = OUT,
+          concurrency: int = typer.Option(LINKS.concurrency, "--concurrency", help="Requests in flight at once."),
+          per_host: int = typer.Option(LINKS.per_host, "--per-host", help="Requests in flight to one host."),
+          timeout: float = typer.Option(LINKS.timeout, "--timeout", help="Seconds one request may take."),
+          retries: int = typer.Option(LINKS.retries, "--retries", help="Further tries after timeouts, 429 and 5xx.")
+          ) -> None:
+    """Check every footnote URL of a processed release over HTTP: OUT/link_status.parquet and .csv,
+    broken links in the quality report, link health in report.html. Needs the network; never run by `run`."""
+    from . import links as links_mod
+
+    settings = replace(LINKS, concurrency=concurrency, per_host=per_host, timeout=timeout, retries=retries)
+
+    def check() -> None:
+        if STATE["quiet"] or not sys.stderr.isatty():
+            links_mod.run(out, settings, log)
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        console = Console(stderr=True)
+
+        def say(msg: str) -> None:   # through the bar's console, whole, so the bar stays below
+            console.print(msg, markup=False, highlight=False, soft_wrap=True)
+
+        with Progress("links", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                      console=console) as bar:
+            task = bar.add_task("links", total=None)
+            links_mod.run(out, settings, say, lambda done, total: bar.update(task, completed=done, total=total))
+
+    _guard(check, unchanged=None)
 
 
 if __name__ == "__main__":

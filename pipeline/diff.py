@@ -4,8 +4,11 @@ Initiatives are matched by a stable key, not by `initiative_id`, row order or
 footnote numbers: the normalised name and the set of normalised organisations
 (casefolded, punctuation dropped, whitespace collapsed; organisations sorted).
 Several initiatives with the same key (one name twice, no organisation) are paired
-in document order and the second and later ones get an occurrence counter in
-their key: "navn|", "navn||#2".
+by content, not by order: the old and new ones with the most similar source cells
+and footnote URLs first (`pair_by_content`), so removing one of two same-named
+rows reports that one removed and the other unchanged. The second and later ones
+of a key get an occurrence counter in their key, in their own release's document
+order: "navn|", "navn||#2".
 
     diff_releases(old, new) -> {"added": [...], "removed": [...], "changed": [...]}
 
@@ -164,17 +167,62 @@ def _entry(key: str, rec: dict, with_section: bool = False) -> dict:
     return out
 
 
+def _words(v) -> list[str]:
+    return normalise_text(v).split()
+
+
+def similarity(a: dict, b: dict) -> float:
+    """0..1: how alike two records' seven source cells and footnote URLs are (mean over the eight)."""
+    scores = []
+    for f in SOURCE_COLUMN_NAMES:
+        x, y = _words(a.get(f)), _words(b.get(f))
+        scores.append(1.0 if x == y else difflib.SequenceMatcher(None, x, y, autojunk=False).ratio())
+    ua, ub = set(a.get("footnote_urls") or ()), set(b.get("footnote_urls") or ())
+    scores.append(len(ua & ub) / len(ua | ub) if ua | ub else 1.0)
+    return sum(scores) / len(scores)
+
+
+def pair_by_content(old: list[dict], new: list[dict]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of old[i] with new[j], most similar first; ties in document order.
+
+    Greedy on the similarity matrix: the groups that share a key are a handful of
+    rows, and greedy keeps identical rows paired whatever else changed."""
+    scored = sorted(((-similarity(a, b), i, j) for i, a in enumerate(old) for j, b in enumerate(new)))
+    used_i, used_j, pairs = set(), set(), []
+    for _, i, j in scored:
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _groups(records: list[dict]) -> dict[str, list[tuple[str, dict]]]:
+    """Records by base key, each group in document order with its occurrence key (see `keyed`)."""
+    groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for key, rec in keyed(records).items():
+        groups[base_key(rec["name"], rec["organisations"])].append((key, rec))
+    return groups
+
+
 def diff_records(old: list[dict], new: list[dict]) -> dict:
     """Diff two lists of initiative records (as load_release gives them), each in document order."""
-    a, b = keyed(old), keyed(new)
-    added = [_entry(k, r, True) for k, r in b.items() if k not in a]
-    removed = [_entry(k, r, True) for k, r in a.items() if k not in b]
+    a, b = _groups(old), _groups(new)
+    matched_old, pairs = set(), {}
+    for base in b.keys() & a.keys():
+        olds, news = a[base], b[base]
+        for i, j in pair_by_content([r for _, r in olds], [r for _, r in news]):
+            matched_old.add(olds[i][0])
+            pairs[news[j][0]] = olds[i][1]
+    added = [_entry(k, r, True) for k, r in keyed(new).items() if k not in pairs]
+    removed = [_entry(k, r, True) for k, r in keyed(old).items() if k not in matched_old]
     changed = []
-    for k, r in b.items():
-        if k not in a:
+    for k, r in keyed(new).items():
+        if k not in pairs:
             continue
-        fields = [{"field": f, "old": a[k][f], "new": r[f]} for f in COMPARED_FIELDS
-                  if a[k][f] is not ABSENT and r[f] is not ABSENT and a[k][f] != r[f]]
+        before = pairs[k]
+        fields = [{"field": f, "old": before[f], "new": r[f]} for f in COMPARED_FIELDS
+                  if before[f] is not ABSENT and r[f] is not ABSENT and before[f] != r[f]]
         if fields:
             changed.append({**_entry(k, r), "fields": fields})
     return {"added": added, "removed": removed, "changed": changed}

@@ -62,6 +62,11 @@ def _open(pdf_path: Path):
     return pdf
 
 
+def check_readable(pdf_path: Path) -> None:
+    """Raise InputError unless the file opens as a PDF with pages (cheap: no page is parsed)."""
+    _open(Path(pdf_path)).close()
+
+
 def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every page; return (fragments, raw_footnotes) in document order.

@@ -179,3 +179,45 @@ PACKAGE = {
         "initiative_intervention_types": "One row per initiative and intervention type.",
     },
 }
+
+# `pipeline links`: the health of every distinct footnote URL (an optional output, not part of
+# the release's deterministic set: checked_at and the answers change from one check to the next).
+LINK_STATUSES: dict[str, str] = {
+    "ok": "answered 2xx at the URL itself",
+    "redirected": "answered 2xx after one or more redirects (see final_url)",
+    "client_error": "answered 4xx (404 gone, 410 removed, 403 refused, 429 still rate-limited, ...)",
+    "server_error": "answered 5xx, also after the retries",
+    "redirect_loop": "redirects that come back to a URL already visited, or too many of them",
+    "timeout": "no answer within the timeout, also after the retries",
+    "dns_error": "the host name does not resolve",
+    "tls_error": "the TLS handshake or certificate failed",
+    "connection_error": "the connection was refused, reset or broke off",
+    "not_http": "not an http(s) URL with a host (or redirected to one)",
+}
+LINK_OK = frozenset({"ok", "redirected"})
+LINK_BROKEN = frozenset(LINK_STATUSES) - LINK_OK
+
+LINK_STATUS: tuple[Field, ...] = (
+    Field("url", "string", "Footnote URL as published in footnotes.url (distinct)."),
+    Field("footnote_numbers", "list<integer>", "Footnotes whose link is this URL."),
+    Field("initiative_ids", "list<integer>", "Initiatives whose footnotes link to this URL."),
+    Field("status", "string", "Outcome of the check: " + "; ".join(f"{k}: {v}" for k, v in LINK_STATUSES.items())
+          + "."),
+    Field("http_status", "integer", "HTTP status code of the last answer; empty when none came.", nullable=True),
+    Field("final_url", "string", "URL that gave the last answer, after redirects.", nullable=True),
+    Field("redirects", "integer", "Redirects followed."),
+    Field("method", "string", "HEAD, or GET where the server refused HEAD; empty when no request was made.",
+          nullable=True),
+    Field("attempts", "integer", "HTTP requests made for this URL, retries and redirects included."),
+    Field("elapsed_ms", "integer", "Time in this URL's HTTP requests, retries and redirects included (not the "
+          "waits for a free slot or between retries, nor the host lookup), milliseconds."),
+    Field("error", "string", "What went wrong, for a link that is not ok or redirected.", nullable=True),
+    Field("checked_at", "string", "When this check ran: UTC, ISO 8601 (YYYY-MM-DDTHH:MM:SSZ)."),
+    Field("previous_status", "string", "Status at the check before this one; empty at the first.", nullable=True),
+    Field("failing_since", "string",
+          "checked_at of the first of the consecutive checks, this one included, on which the link failed; "
+          "empty when it answers.", nullable=True),
+    Field("consecutive_failures", "integer", "Checks in a row, this one included, on which the link failed."),
+    Field("last_ok_at", "string", "checked_at of the last check on which the link answered; empty if never.",
+          nullable=True),
+)

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from . import reference
 from .errors import InputError
 from .delivery import is_remote
-from .metadata import VALUE_LABELS
+from .metadata import LINK_BROKEN, LINK_OK, LINK_STATUSES, VALUE_LABELS
 from .normalise import has_documentation, has_working_link
 from .quality_report import CHECKS
 from .store import read_parquet
@@ -117,6 +117,28 @@ def quality_groups(items: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     present = list(items["check"].unique())
     order = [c for c in CHECKS if c in present] + sorted(c for c in present if c not in CHECKS)
     return [(c, CHECKS.get(c, ""), items[items["check"] == c].reset_index(drop=True)) for c in order]
+
+
+def link_health(link_status: pd.DataFrame, initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.DataFrame:
+    """Distinct footnote URLs per section (document order) and in all, by the status of the last link check:
+    section, urls, then one column per status of LINK_STATUSES, and not_checked for URLs the check did not
+    cover. A URL cited in two sections counts in each; URLs are matched to this release's footnotes by text."""
+    status = dict(zip(link_status["url"].astype(str), link_status["status"].astype(str)))
+    sections = initiatives.sort_values("initiative_id")[["initiative_id", "section"]]
+    section_of = dict(zip(sections["initiative_id"].astype(int), sections["section"]))
+    order = list(dict.fromkeys(sections["section"]))
+    notes = footnotes.dropna(subset=["url"])
+    pairs = {(section_of.get(int(i)) if not pd.isna(i) else None, str(u).strip())
+             for i, u in zip(notes["initiative_id"], notes["url"]) if str(u).strip()}
+    kinds = [*LINK_STATUSES, "not_checked"]
+    rows = []
+    for section in [*order, None]:
+        urls = {u for s, u in pairs if s == section} if section is not None else {u for _, u in pairs}
+        counts = {k: 0 for k in kinds}
+        for u in urls:
+            counts[status.get(u, "not_checked")] = counts.get(status.get(u, "not_checked"), 0) + 1
+        rows.append({"section": section if section is not None else "I alt (all)", "urls": len(urls), **counts})
+    return pd.DataFrame(rows, columns=["section", "urls", *kinds])
 
 
 def _by_count(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -279,7 +301,32 @@ def _quality_html(items: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def render_html(charts: list[Chart], release: dict, quality_items: pd.DataFrame, keys: dict[str, int]) -> str:
+def _links_html(health: pd.DataFrame | None, checked_at: str) -> str:
+    """The link health section: a table of statuses per section, or a note how to get one."""
+    head = '<h2 id="links">Linksundhed <span class="en">(link health)</span></h2>'
+    if health is None:
+        return (f"{head}<p>The footnote links have not been checked. <code>make links</code> (or "
+                "<code>python -m pipeline links</code>) checks every URL over HTTP and adds this section.</p>")
+    shown = [c for c in health.columns[2:] if c in LINK_OK or int(health[c].sum()) > 0]
+    total = health.iloc[-1]
+    ok = sum(int(total[c]) for c in LINK_OK)
+    broken = sum(int(total[c]) for c in LINK_BROKEN if c in health.columns)
+    cols = "".join(f'<th class="num">{escape(c)}</th>' for c in shown)
+    body = "".join(
+        f"<tr><td>{escape(str(r['section']))}</td><td class=\"num\">{int(r['urls'])}</td>"
+        + "".join(f'<td class="num">{int(r[c])}</td>' for c in shown) + "</tr>"
+        for r in health.to_dict("records"))
+    legend = "".join(f"<li><code>{escape(k)}</code>: {escape(v)}</li>" for k, v in LINK_STATUSES.items()
+                     if k in shown)
+    return (f"{head}<p>Last check {escape(checked_at)}: {ok} of {int(total['urls'])} distinct URLs answer "
+            f"(ok or redirected), {broken} are broken; the broken ones are listed with their initiatives under "
+            f'<a href="#q-broken_link"><code>broken_link</code></a> below and in <code>link_status.csv</code>.</p>'
+            f'<table><thead><tr><th>section</th><th class="num">URLs</th>{cols}</tr></thead><tbody>{body}</tbody>'
+            f"</table><ul>{legend}</ul>")
+
+
+def render_html(charts: list[Chart], release: dict, quality_items: pd.DataFrame, keys: dict[str, int],
+                links_html: str = "") -> str:
     """The page: header with the release, key figures, every chart in a <figure>, the quality items."""
     title = release.get("source_title") or "Bilag 3"
     n = keys.get("initiatives", 0)
@@ -321,15 +368,18 @@ def render_html(charts: list[Chart], release: dict, quality_items: pd.DataFrame,
 <dl class="keys">{key_html}</dl>
 <h2 id="charts">Overblik <span class="en">(overview)</span></h2>
 {figures}
+{links_html}
 {_quality_html(quality_items)}
 </body>
 </html>
 """
 
 
-def write_report(out: Path) -> Path:
-    """Read the processed release in `out` and write `out/report.html`; return its path."""
+def write_report(out: Path, links: Path | None = None) -> Path:
+    """Read the processed release in `out` and write `out/report.html`; return its path.
+    The link health comes from `links` (default out/link_status.parquet) when that file exists."""
     out = Path(out)
+    links = out / "link_status.parquet" if links is None else Path(links)
     for name in INPUTS:
         if not (out / name).exists():
             raise InputError(out / name, "missing; run the pipeline (export) first")
@@ -347,7 +397,13 @@ def write_report(out: Path) -> Path:
     keys = {"initiatives": len(initiatives), "footnotes": len(footnotes),
             "documentation": int(shares["documentation"]), "working_link": int(shares["working_link"]),
             "online": int(remote(initiatives).sum())}
+    links_html = _links_html(None, "")
+    if links.is_file():
+        from .store import parquet_metadata
+        link_status = read_parquet(links)
+        links_html = _links_html(link_health(link_status, initiatives, footnotes),
+                                 parquet_metadata(links).get("checked_at", ""))
     path, tmp = out / "report.html", out / ".report.html.tmp"
-    tmp.write_text(render_html(charts, release, items, keys), encoding="utf-8", newline="\n")
+    tmp.write_text(render_html(charts, release, items, keys, links_html), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page
     return path

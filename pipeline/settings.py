@@ -104,3 +104,23 @@ class PlausibilitySettings:
 
 
 PLAUSIBILITY = PlausibilitySettings()
+
+class LinkSettings:
+    """`pipeline links`: how hard and how politely the footnote URLs are checked."""
+    # Requests in flight at once, overall and per host (per-host keeps one site from being hammered).
+    concurrency: int = 16
+    per_host: int = 2
+    # Seconds one request may take in all (connect, TLS, headers); a slower answer is a timeout.
+    timeout: float = 15.0
+    # Further tries after a timeout, 429 or 5xx, waiting backoff * 2**n seconds (or the
+    # server's Retry-After, when it asks for at most max_retry_after seconds).
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_redirects: int = 10
+    # HEAD answers that mean "ask again with GET": servers that refuse or mishandle HEAD.
+    head_refused: tuple[int, ...] = (400, 403, 405, 406, 501)
+    user_agent: str = "bilag3-pipeline-linkcheck/{version} (+footnote link check; python-httpx)"
+
+
+LINKS = LinkSettings()

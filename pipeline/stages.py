@@ -75,6 +75,9 @@ def _interim(interim: Path, *names: str) -> list[Path]:
 def extract(pdf: Path, interim: Path, log: Log = _quiet, progress=None, force: bool = False,
             settings: ExtractSettings = DEFAULT_SETTINGS) -> None:
     source = inspect_source(pdf)
+    if not source.known:
+        # an unknown file is announced as a new release only once it opens as a PDF
+        extract_mod.check_readable(source.path)
     log(source.describe())
     _cached("extract", interim, [source.path], _interim(interim, "fragments", "raw_footnotes"), force, log,
             lambda: _extract(source, interim, log, progress, settings))
@@ -197,6 +200,10 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
             df, table_meta = frames[name]
             write_parquet(df, tmp / f"{name}.parquet", fields, table_meta)
             write_csv(df, tmp / f"{name}.csv", fields)
+        links = out / "link_status.parquet"   # from `pipeline links`, kept across exports
+        if links.is_file():
+            quality = quality_report.with_links(quality, quality_report.link_items(
+                read_parquet(links), tables["initiatives"], tables["footnotes"]))
         quality_report.write(quality, tmp, meta.get("source_title", ""))
         release = {"pipeline_version": __version__, **meta, "counts": counts,
                    "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
@@ -208,7 +215,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
         package.write(tmp, meta)
         # the previous release is what `out` holds until the staged files replace it
         diff_mod.write_release_changes(out, tmp, log)
-        write_report(tmp)
+        write_report(tmp, links=links)
     log(f"export: wrote {len(TABLES)} tables, the quality report and datapackage.json to {out}")
 
 

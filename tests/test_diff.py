@@ -162,6 +162,47 @@ def test_duplicate_names_pair_in_document_order(tmp_path):
     assert [r["key"] for r in diff["removed"]] == ["dlo||#2"] and diff["changed"] == [] and diff["added"] == []
 
 
+def test_removing_one_of_two_same_named_rows_is_that_removal(tmp_path):
+    """Two "DLO" rows without organisation; the first one removed: one removal, nothing changed."""
+    old = release(tmp_path, "old", BASE)
+    diff = diff_releases(old, release(tmp_path, "new", [b for i, b in enumerate(BASE) if i != 1]))
+    assert diff["changed"] == [] and diff["added"] == []
+    assert [(r["key"], r["name"]) for r in diff["removed"]] == [("dlo|", "DLO")]
+    md = to_markdown(diff, "old", "new")
+    assert "Fjernet / Removed (1)" in md and "Changed" not in md
+
+
+def test_same_named_rows_reordered_are_no_change(tmp_path):
+    old = release(tmp_path, "old", BASE)
+    swapped = [BASE[4], BASE[0], BASE[2], BASE[3], BASE[1], BASE[5]]     # the two DLOs trade places
+    assert is_empty(diff_releases(old, release(tmp_path, "new", swapped)))
+
+
+def test_same_named_rows_reordered_one_edited_one_removed(tmp_path):
+    three = [(initiative("DLO", content=f"Tilbud nummer {n} for familier", target_group=f"Gruppe {n}"),
+              [f"https://dlo.dk/{n}"]) for n in ("et", "to", "tre")]
+    old = release(tmp_path, "old", [BASE[0], *three])
+    # the third first, its goal edited; the first removed; the second unchanged
+    edited = (initiative("DLO", content="Tilbud nummer tre for familier", target_group="Gruppe tre",
+                         goal="Mindre ensomhed blandt familier"), ["https://dlo.dk/tre"])
+    diff = diff_releases(old, release(tmp_path, "new", [BASE[0], edited, three[1]]))
+    assert diff["added"] == []
+    assert [r["key"] for r in diff["removed"]] == ["dlo|"]          # first DLO of the old release
+    assert [(c["key"], c["fields"]) for c in diff["changed"]] == [
+        ("dlo|", [{"field": "goal", "old": "Mindre ensomhed", "new": "Mindre ensomhed blandt familier"}])]
+
+
+def test_pairing_by_content_prefers_the_most_similar(tmp_path):
+    from pipeline.diff import pair_by_content, similarity
+    a = {"initiative": "DLO", "content": "Ture og oplevelser for børn", "footnote_urls": ["https://dlo.dk/"]}
+    b = {"initiative": "DLO", "content": "Kurser for voksne", "footnote_urls": ["https://dlo.dk/voksne"]}
+    b_edited = {**b, "content": "Kurser for voksne og ældre"}
+    assert similarity(a, a) == 1.0 and similarity(a, b) < similarity(b, b_edited) < 1.0
+    assert pair_by_content([a, b], [b_edited]) == [(1, 0)]
+    assert pair_by_content([a, b], [b_edited, a]) == [(0, 1), (1, 0)]
+    assert pair_by_content([a, a], [a]) == [(0, 0)]                  # identical rows: document order
+
+
 def test_key_ignores_case_punctuation_spacing_and_organisation_order(tmp_path):
     old = release(tmp_path, "old", [(initiative("Weekend-Camp", ["Red Barnet Ungdom", "Ældre Sagen"]), [])])
     new = release(tmp_path, "new", [(initiative("weekend  camp", ["ældre sagen", "Red Barnet Ungdom."],
