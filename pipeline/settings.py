@@ -105,6 +105,8 @@ class PlausibilitySettings:
 
 PLAUSIBILITY = PlausibilitySettings()
 
+
+@dataclass(frozen=True)
 class LinkSettings:
     """`pipeline links`: how hard and how politely the footnote URLs are checked."""
     # Requests in flight at once, overall and per host (per-host keeps one site from being hammered).
