@@ -400,7 +400,8 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     if room and first["text"].isalpha() and text[-1:].isalpha():
         return " "
     # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
-    if text and " " not in text and text[-1].isalpha() and goes_on(b.text) and (not room or keeps_spaces):
+    if (text and " " not in text and goes_on(b.text) and (not room or keeps_spaces)
+            and (text[-1].isalpha() or (text[-1].isdigit() and b.text[:1].isdigit()))):
         return MAYBE_CUT
     return None
 

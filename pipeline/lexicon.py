@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .reference import word_endings
@@ -28,8 +29,12 @@ MIN_PART = 4
 LINKING = "se"
 
 
-# a word this frequent (wordfreq's Zipf scale: 6 is "og"-like, 3 is rare) is a common word
+# a word this frequent (wordfreq's Zipf scale: 7 is "og", 3 is rare) is a common word, and one
+# this frequent a function word ("til", "samt", "mellem")
 COMMON_ZIPF = 4.5
+FUNCTION_ZIPF = 5.5
+# a word printed this often in the document is one of its common words ("frivillige", "ensomhed")
+DOCUMENT_COMMON = 3
 
 
 @functools.cache
@@ -40,8 +45,23 @@ def danish_words() -> dict[str, float]:
     return get_frequency_dict("da")
 
 
-def common(word: str) -> bool:
-    return danish_words().get(word, 0.0) >= 10 ** (COMMON_ZIPF - 9)
+def _zipf_at_least(word: str, zipf: float) -> bool:
+    return danish_words().get(word, 0.0) >= 10 ** (zipf - 9)
+
+
+@functools.cache
+def _endings(kind: str) -> tuple[str, ...]:
+    return word_endings(kind)
+
+
+def inflects(stem: str, ending: str) -> bool:
+    """Can `ending` follow `stem` as an inflection? ("forening" + "en"; not "gruppe" + "er")"""
+    return ending in _endings("inflection") and not (stem.endswith("e") and ending.startswith("e"))
+
+
+def finished_form(word: str) -> bool:
+    """A word form that is never the first part of a compound ("væsentligt", "deltagerne")."""
+    return any(word.endswith(e) and len(word) > len(e) + 2 for e in _endings("word_form"))
 
 
 def core(token: str) -> str:
@@ -59,19 +79,22 @@ class Lexicon:
     document: frozenset[str] = frozenset()
     # adjacent word pairs printed in the document ("økonomisk", "støtte")
     phrases: frozenset[tuple[str, str]] = frozenset()
+    # words the document prints often
+    frequent: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(cls, texts) -> "Lexicon":
         """The vocabulary of some texts: words and word pairs that no open break touches."""
-        words, phrases = set(), set()
+        counts: Counter = Counter()
+        phrases = set()
         for text in texts:
             if not isinstance(text, str):
                 continue
             for piece in text.split(MAYBE_CUT):
                 tokens = _words(piece)[1:-1] if MAYBE_CUT in text else _words(piece)
-                words.update(t for t in tokens if t.isalpha())
+                counts.update(t for t in tokens if t.isalpha())
                 phrases.update((a, b) for a, b in zip(tokens, tokens[1:]) if a.isalpha() and b.isalpha())
-        return cls(frozenset(words), frozenset(phrases))
+        return cls(frozenset(counts), frozenset(phrases), frozenset(w for w, n in counts.items() if n >= DOCUMENT_COMMON))
 
     def known(self, word: str) -> bool:
         return word in self.document or word in danish_words()
@@ -89,7 +112,7 @@ class Lexicon:
     def _compound(self, word: str, depth: int = 0) -> bool:
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if not self.known(tail):
+            if not self.known(tail) or finished_form(head):
                 continue
             if self.known(head) or (head[-1] in LINKING and self.known(head[:-1])):
                 return True
@@ -97,29 +120,44 @@ class Lexicon:
                 return True
         return False
 
+    def common(self, word: str) -> bool:
+        return word in self.frequent or _zipf_at_least(word, COMMON_ZIPF)
+
     def cut_or_space(self, before: str, after: str) -> str | None:
         """"" when `before` + `after` (the line's last token, the next line's first) is one word cut in
         two, " " when they are two words, None when the vocabulary cannot tell."""
-        a, b = core(before), core(after.split()[0] if after.split() else "")
-        if not a.isalpha() and "-" not in a or not b.isalpha():
+        token = after.split()[0] if after.split() else ""
+        a, b = core(before), core(token)
+        if re.search(r"\w[.,]\w", token) or token.endswith("-"):
+            return " "  # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own
+        if not a.isalpha() and "-" not in a or not b.isalpha() or not token[:1].isalpha():
             return None
         pair, joined = (a, b) in self.phrases, a + b in self.document
         if pair != joined:
             return " " if pair else ""
-        ending = b in word_endings()
-        # a word and an inflectional ending ("Fællesskabsformidler" / "en") is as good a word as the first
-        whole = max(self.score(a + b), self.score(a)) if ending else self.score(a + b)
-        parts = min(self.score(a), self.score(b))
+        # a finished word form ("netværksopbyggende") is a word, listed or not
+        known_a = max(self.score(a), COMPOUND) if finished_form(a) else self.score(a)
+        # A word and an inflectional ending ("Evaluering" / "ens") is as good a word as the first,
+        # but an ending that is also a function word ("er", "en") after a listed word is that word
+        # ("pårørende" / "er"); after an unlisted one it may be either ("Alzheimerforening" / "en").
+        ending = inflects(a, b)
+        credit = ending and (known_a < KNOWN or len(b) == 1 or not _zipf_at_least(b, FUNCTION_ZIPF))
+        whole = max(self.score(a + b), known_a) if credit else self.score(a + b)
+        if finished_form(a) and whole < KNOWN:
+            whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
+        parts = min(known_a, self.score(b))
         if whole > parts:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and parts > UNKNOWN:
             return " "
-        # A common word that is no ending ("til", "samt", "mødes") after a line that is no
-        # listed word with it: two words. A single letter may be the cut-off end of a word.
-        if whole < KNOWN and len(b) > 1 and common(b) and not ending:
-            return " "
+        # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
+        # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /
+        # "handling" is a cut word. A single letter may be the cut-off end of any word.
+        if whole < KNOWN and len(b) > 1 and not ending and b not in _endings("inflection"):
+            if (known_a > UNKNOWN and self.common(b)) or _zipf_at_least(b, FUNCTION_ZIPF):
+                return " "
         return None
 
 

@@ -94,6 +94,8 @@ def intervention_labels() -> dict[str, str]:
     return dict(zip(load("intervention_types")["type"], load("intervention_types")["label_en"]))
 
 
-def word_endings() -> frozenset[str]:
-    """Danish inflectional endings: the rest of a word cut at a line end may be one of them."""
-    return frozenset(load("word_endings")["ending"])
+def word_endings(kind: str) -> tuple[str, ...]:
+    """Danish word endings of one kind: `inflection` (the rest of a word cut at a line end may be
+    one of them) or `word_form` (a word ending so is never the first part of a compound)."""
+    df = load("word_endings")
+    return tuple(df.loc[df["kind"] == kind, "ending"])

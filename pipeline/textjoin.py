@@ -40,6 +40,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "
+    if last.endswith(("(", "[")):
+        return ""  # nothing is written after an opening bracket's space
     if last.endswith("/"):
         # "Samtale/" + "behandling" is one word; a slash standing alone ("enlige /") is between two
         return " " if last[:-1].endswith(" ") or len(last) == 1 else ""
