@@ -54,9 +54,15 @@ def _endings(kind: str) -> tuple[str, ...]:
     return word_endings(kind)
 
 
+DOUBLE = ("en", "et", "er")
+
+
 def inflects(stem: str, ending: str) -> bool:
-    """Can `ending` follow `stem` as an inflection? ("forening" + "en"; not "gruppe" + "er")"""
-    return ending in _endings("inflection") and not (stem.endswith("e") and ending.startswith("e"))
+    """Can `ending` follow `stem` as an inflection or suffix? ("forening" + "en", "folkesund" + "hed";
+    not "gruppe" + "er", nor "sygdommen" + "er": an inflected form takes no second ending)"""
+    if ending not in _endings("inflection") and ending not in _endings("suffix"):
+        return False
+    return not (stem.endswith("e") and ending.startswith("e")) and not (stem.endswith(DOUBLE) and ending in DOUBLE)
 
 
 def finished_form(word: str) -> bool:
@@ -137,12 +143,10 @@ class Lexicon:
             return " " if pair else ""
         # a finished word form ("netværksopbyggende") is a word, listed or not
         known_a = max(self.score(a), COMPOUND) if finished_form(a) else self.score(a)
-        # A word and an inflectional ending ("Evaluering" / "ens") is as good a word as the first,
-        # but an ending that is also a function word ("er", "en") after a listed word is that word
-        # ("pårørende" / "er"); after an unlisted one it may be either ("Alzheimerforening" / "en").
+        # A word and an ending it can take ("Evaluering" / "en", "Folkesund" / "hed") is as good a
+        # word as the first (the word list lacks many inflected forms).
         ending = inflects(a, b)
-        credit = ending and (known_a < KNOWN or len(b) == 1 or not _zipf_at_least(b, FUNCTION_ZIPF))
-        whole = max(self.score(a + b), known_a) if credit else self.score(a + b)
+        whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if finished_form(a) and whole < KNOWN:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
         parts = min(known_a, self.score(b))
@@ -155,8 +159,9 @@ class Lexicon:
         # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
         # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /
         # "handling" is a cut word. A single letter may be the cut-off end of any word.
-        if whole < KNOWN and len(b) > 1 and not ending and b not in _endings("inflection"):
-            if (known_a > UNKNOWN and self.common(b)) or _zipf_at_least(b, FUNCTION_ZIPF):
+        # (A short word must be a function word: the rest of a cut word is often a short "word".)
+        if whole < KNOWN and len(b) > 1 and not ending:
+            if (known_a > UNKNOWN and len(b) >= MIN_PART and self.common(b)) or _zipf_at_least(b, FUNCTION_ZIPF):
                 return " "
         return None
 
