@@ -23,18 +23,15 @@ def small():
     return Table(rows=rows, notes={n: t.notes[n] for r in rows for c in r.notes for n in c})
 
 
-def foot_numbers(pdf):
-    """Footnote numbers as printed at the start of lines below each page's short separator rule."""
+def foot_numbers(pdf, body_size):
+    """Footnote numbers as printed at the start of the footnote lines: words at the left margin (cell
+    text is padded off it) in the page's lower half, smaller than the body text, starting with digits."""
     found = []
     for page in pdf.pages:
         left = min(c["x0"] for c in page.chars)
-        seps = [e["top"] for e in page.edges if e["orientation"] == "h" and e["width"] < page.width / 3
-                and abs(e["x0"] - left) < 5 and e["top"] > page.height / 2]
-        if not seps:
-            continue
-        words = [w for w in page.extract_words(y_tolerance=1) if w["top"] > max(seps) and w["x0"] < left + 1]
-        found += [int(m.group()) for w in sorted(words, key=lambda w: w["top"])
-                  if (m := re.match(r"\d+", w["text"]))]
+        words = [w for w in page.extract_words(y_tolerance=1, extra_attrs=["size"])
+                 if w["x0"] < left + 1 and w["top"] > page.height / 2 and w["size"] < body_size - 0.5]
+        found += [int(m.group()) for w in sorted(words, key=lambda w: w["top"]) if (m := re.match(r"\d+", w["text"]))]
     return found
 
 
@@ -55,7 +52,7 @@ def test_footnotes_links_header_and_grid(small, tmp_path):
     p, out = render(small, tmp_path, "grid", links=True, rules="grid", header_wrap=False, header_repeat=True,
                     note_number_raised=False, note_number_space=True, page_breaks=(5,), landscape=True, size=8.0)
     with pdfplumber.open(out) as pdf:
-        assert foot_numbers(pdf) == sorted(small.notes)
+        assert foot_numbers(pdf, p.size) == sorted(small.notes)
         uris = {link["uri"] for page in pdf.pages for link in page.hyperlinks}
         assert uris == {n.url for n in small.notes.values() if n.url}
         vocabulary = {w for label in HEADER_LABELS for w in label.split()}
@@ -79,7 +76,7 @@ def test_no_links_no_rules_raised_glued_numbers(small, tmp_path):
     p, out = render(small, tmp_path, "plain", links=False, rules="none", header_repeat=False, header_wrap=True,
                     note_number_raised=True, note_number_space=False, page_breaks=(), landscape=False)
     with pdfplumber.open(out) as pdf:
-        assert foot_numbers(pdf) == sorted(small.notes)
+        assert foot_numbers(pdf, p.size) == sorted(small.notes)
         # Writer still links each footnote marker to its footnote (internal links), but no URL
         assert not any(page.hyperlinks for page in pdf.pages)
         assert not any(a["uri"] or "URI" in str(a["data"].get("A")) for page in pdf.pages for a in page.annots)

@@ -311,8 +311,8 @@ def render(table: Table, p: Params, out_pdf: Path) -> Path:
         src.write_text(document(table, p), encoding="utf-8")
         made = tmp / f"{out_pdf.stem}.pdf"
         # a private profile per call lets conversions run in parallel without a shared lock
-        cmd = [python, str(CONVERTER), binary, str(src), str(made), str(tmp / "profile")]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
+        cmd = [python, str(CONVERTER), binary, str(src), str(made), str(tmp / "profile"), str(TIMEOUT_S)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S + 60)
         if done.returncode != 0 or not made.exists():
             tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:]
             raise RuntimeError(f"LibreOffice conversion failed ({done.returncode}): {' '.join(tail)}")

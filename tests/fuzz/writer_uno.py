@@ -3,7 +3,7 @@
 Run by a Python that has LibreOffice's `uno` module (Debian: python3-uno, on the system Python), not
 by the project's virtualenv:
 
-    python3 writer_uno.py SOFFICE SRC.fodt OUT.pdf PROFILE_DIR
+    python3 writer_uno.py SOFFICE SRC.fodt OUT.pdf PROFILE_DIR TIMEOUT_S
 
 Why not `soffice --convert-to pdf`: on a long table with footnotes in its cells, Writer 7.4's first
 layout pass after loading leaves pages with a row or two and content repeated further on (a footnote
@@ -12,8 +12,11 @@ moving between pages unsettles the rows above it); it exports that first pass. A
 stops changing, then exported.
 """
 
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -31,11 +34,22 @@ def prop(name, value):
     return p
 
 
-def main(soffice, src, out, profile):
+def kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:  # already gone
+        pass
+
+
+def main(soffice, src, out, profile, timeout):
     pipe = f"typeset_writer_{Path(profile).name}"
     proc = subprocess.Popen([soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
                              f"-env:UserInstallation={Path(profile).as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # the caller's own time-out would kill this script and orphan soffice: end soffice first (a call
+    # blocked in the bridge then fails)
+    watchdog = threading.Timer(float(timeout), kill_group, (proc.pid,))
+    watchdog.start()
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -68,10 +82,11 @@ def main(soffice, src, out, profile):
             pass
         proc.wait(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        watchdog.cancel()
+        if proc.poll() is None:  # soffice forks soffice.bin: end its whole process group
+            kill_group(proc.pid)
             proc.wait()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])
