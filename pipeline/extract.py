@@ -14,7 +14,7 @@ import os
 import re
 import statistics
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -101,6 +101,8 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             first = results.pop().page - 1
             sample = range(first, min(n, first + settings.running_text_sample))
             running = running_text([pdf.pages[i] for i in sample], settings.layout)
+            header = layout.learn_gutters(header, [w for i in sample for w in pdf.pages[i].extract_words()
+                                                   if w["top"] > header.bottom])
             for i in sample:
                 results.append(_read_one(pdf, pdf_path, i, header, sections, settings.layout, running))
                 if progress:
@@ -196,6 +198,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     """Fragments and footnotes of one page, given the header seen on earlier pages."""
     words = page.extract_words()
     header = layout.find_header(words, HEADER_LABELS, s)
+    if header is not None and prev_header is not None:
+        header = replace(header, gutters=prev_header.gutters)  # a repeated header: the boundaries learned
     table_header = header or prev_header
     if table_header is None:
         return PageResult(page_no, None, [], [], layout.partial_header(words, HEADER_LABELS))

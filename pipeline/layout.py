@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .settings import LayoutSettings
 from .textjoin import MARKER
@@ -277,6 +277,8 @@ class Header:
     bottom: float
     # x extent of each column's header text
     spans: tuple[tuple[float, float], ...]
+    # column boundaries learned from the text of several pages, for pages without vertical rules
+    gutters: tuple[float, ...] = ()
 
 
 def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -> Header | None:
@@ -365,18 +367,38 @@ def column_separators(header: Header, vertical_edges: list[dict], body_words: li
     that gap crossed by the fewest body words is.
     """
     seps = []
-    for (_, left_end), (right_start, _) in zip(header.spans, header.spans[1:]):
+    for i, ((_, left_end), (right_start, _)) in enumerate(zip(header.spans, header.spans[1:])):
         rules = [e["x0"] for e in vertical_edges if left_end - s.snap_tolerance <= e["x0"] <= right_start]
         if rules:
             seps.append(statistics.median(rules))
-            continue
-        seps.append(_emptiest_x(body_words, left_end, right_start))
+        elif header.gutters:
+            seps.append(header.gutters[i])
+        else:
+            seps.append(_emptiest_x(body_words, left_end, right_start))
     return seps
 
 
+def learn_gutters(header: Header, words: list[dict]) -> Header:
+    """The header with its column boundaries read off `words` from several pages: one page may
+    hold too few lines to show where a narrow gutter between unruled columns lies."""
+    gutters = tuple(_emptiest_x(words, left_end, right_start)
+                    for (_, left_end), (right_start, _) in zip(header.spans, header.spans[1:]))
+    return replace(header, gutters=gutters)
+
+
 def _emptiest_x(words: list[dict], lo: float, hi: float, step: float = 0.5) -> float:
+    """Where the column that starts after `lo` (the end of one header text) begins: just left of
+    its aligned left text edge (the x most words in [lo, hi] start at, where few words cross),
+    else the middle of the widest stretch that the fewest words cross."""
     if hi <= lo:
         return hi
+    starts = Counter(round(w["x0"] / step) for w in words if lo < w["x0"] <= hi + step)
+    if starts:
+        key, count = starts.most_common(1)[0]
+        edge = key * step
+        crossing = sum(1 for w in words if w["x0"] < edge - step < w["x1"])
+        if count >= 3 and crossing * 4 <= count:
+            return edge - step
     n = int((hi - lo) / step) + 1
     counts = [0] * n
     for w in words:
