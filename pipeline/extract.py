@@ -10,6 +10,7 @@ in any order or in parallel.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import os
 import re
 import statistics
@@ -28,7 +29,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous, merge_cells
-from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines
+from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -135,7 +136,33 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             pool.shutdown(cancel_futures=True)
     fragments = [f for r in results for f in r.fragments]
     footnotes = [f for r in results for f in r.footnotes]
+    resolve_orphan_markers(fragments, {f["number"] for f in footnotes if f["number"] is not None})
     return _frame(fragments, FRAGMENTS), _frame(footnotes, RAW_FOOTNOTES)
+
+
+def resolve_orphan_markers(fragments: list[dict], numbers: set[int]) -> None:
+    """Read marker runs that no footnote of their page explains ("111112" where the typesetter
+    printed footnotes 111 and 112 on the next page) as footnote numbers of the whole document
+    that no other marker cites, in place."""
+    cited = Counter(n for f in fragments for c in SOURCE_COLUMN_NAMES for n in markers(f[c] or ""))
+    free = {n for n in numbers if not cited[n]}
+
+    def read(m: re.Match) -> str:
+        nonlocal free
+        digits = m.group(1).replace(" ", "").replace(",", "")
+        if not digits.isdigit() or int(digits) in numbers:
+            return m.group(0)
+        options = [p for p in _partitions(digits, free) if len(p) > 1]
+        if not options:
+            return m.group(0)
+        best = max(options, key=lambda p: (len(p), all(int(a) < int(b) for a, b in zip(p, p[1:]))))
+        free -= {int(n) for n in best}
+        return "".join(f"[^{n}]" for n in best)
+
+    for f in fragments:
+        for c in SOURCE_COLUMN_NAMES:
+            if f[c]:
+                f[c] = MARKER.sub(read, f[c])
 
 
 def running_text(pages: list, s: LayoutSettings) -> frozenset[str]:
