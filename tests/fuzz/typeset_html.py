@@ -30,6 +30,7 @@ SHADE = "#d9d9d9"          # Word's "white, darker 15 %" header shading
 LINK_COLOUR = "#0563c1"    # Word's Hyperlink character style: blue, underlined
 CALL_SCALE = 0.58          # superscript size as word processors set it
 SEPARATOR_SHARE = 0.33     # the footnote rule spans about a third of the text width, as in Word
+PX_PER_PT = 4 / 3          # CSS units
 
 
 def _esc(text: str) -> str:
@@ -136,9 +137,11 @@ def stylesheet(p: Params) -> str:
   @footnote {{
     /* a short rule over the notes: the area is a third wide and the notes overflow it to the right */
     width: {SEPARATOR_SHARE * 100:g}%;
-    border-top: {RULE};
-    margin-top: {p.size:g}pt;
-    padding-top: {p.footnote_size * 0.4:.2f}pt;
+    /* whole CSS pixels (0.75 pt): with a width that is not, WeasyPrint's sums of the area's
+       height differ by a rounding error, every note "overflows" and goes one to a page */
+    border-top: 1px solid #000;
+    margin-top: {round(p.size * PX_PER_PT)}px;
+    padding-top: {round(p.footnote_size * 0.4 * PX_PER_PT)}px;
   }}
 }}
 html {{ font-family: {font}; font-size: {p.size:g}pt; line-height: 1.15 }}
