@@ -177,7 +177,7 @@ tr.break {{ break-before: page }}
   font-weight: normal; font-variant-position: normal;
 }}
 .fn::footnote-marker {{ content: counter(footnote); {raised} }}
-/* the space after the number is note text at the note's size, as a word processor types it */
+/* the space after the number is note text at the note's size (in the raised number it would read as part of it) */
 .fn .gap {{ white-space: pre }}
 a {{ color: {LINK_COLOUR}; text-decoration: underline }}
 """
