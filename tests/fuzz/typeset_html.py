@@ -30,6 +30,10 @@ SHADE = "#d9d9d9"          # Word's "white, darker 15 %" header shading
 LINK_COLOUR = "#0563c1"    # Word's Hyperlink character style: blue, underlined
 CALL_SCALE = 0.58          # superscript size as word processors set it
 SEPARATOR_SHARE = 0.33     # the footnote rule spans about a third of the text width, as in Word
+PX_PER_PT = 4 / 3          # CSS units
+PT_PER_CM = 72 / 2.54
+PAGE_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
+AVG_GLYPH_EM = 0.55        # a generous average glyph width of the fonts in use, for estimates only
 
 
 def _esc(text: str) -> str:
@@ -48,15 +52,40 @@ def note_html(note: Note, links: bool) -> str:
     return f'{_esc(before)}<a href="{href}">{_esc(note.url)}</a>{_esc(after)}'
 
 
-def cell_html(text: str, numbers: tuple[int, ...], notes: dict, p: Params) -> str:
+def column_text_width_pt(p: Params, column: int) -> float:
+    """The width inside a cell of `column`, in points."""
+    width_cm, height_cm = PAGE_CM[p.page]
+    page_width = (max if p.landscape else min)(width_cm, height_cm)
+    return (page_width - 2 * p.margin_cm) * PT_PER_CM * p.col_widths[column] - 2 * p.cell_padding_pt
+
+
+def _word_and_calls_overflow(text: str, numbers: tuple[int, ...], p: Params, column: int) -> bool:
+    """Whether the cell's last word with its glued calls is about as wide as the cell (estimated from
+    an average glyph width)."""
+    words = text.split()
+    if not words:
+        return False
+    calls = len("".join(str(n) for n in numbers)) * CALL_SCALE
+    return (len(words[-1]) + calls) * AVG_GLYPH_EM * p.size > 0.9 * column_text_width_pt(p, column)
+
+
+def cell_html(text: str, numbers: tuple[int, ...], notes: dict, p: Params, column: int = 0) -> str:
     """A cell's text with its footnotes anchored at the end: adjacent calls, glued or after one space."""
     if not numbers:
         return _esc(text)
     # no whitespace between the footnote elements, so their calls print adjacent ("17 18" would not)
     gap = '<span class="gap"> </span>' if p.note_number_space else ""
     fns = "".join(f'<span class="fn">{gap}{note_html(notes[n], p.links)}</span>' for n in numbers)
-    gap = " " if p.marker_space and text else ""
-    return f"{_esc(text)}{gap}{fns}"
+    if p.marker_space and text:
+        sep = " "
+    elif _word_and_calls_overflow(text, numbers, p, column):
+        # A word processor breaks a glued "word¹" that does not fit the cell inside it; WeasyPrint
+        # breaks words (overflow-wrap) but not between a word and the call after it, and lets the
+        # call run over the column rule: a break opportunity lets the call go to the next line.
+        sep = "<wbr>"
+    else:
+        sep = ""
+    return f"{_esc(text)}{sep}{fns}"
 
 
 def header_row(p: Params) -> str:
@@ -69,7 +98,8 @@ def header_row(p: Params) -> str:
 
 def body_row(row: Row, notes: dict, p: Params, page_break: bool) -> str:
     cls = ' class="break"' if page_break else ""
-    cells = "".join(f"<td>{cell_html(text, nums, notes, p)}</td>" for text, nums in zip(row.cells, row.notes))
+    cells = "".join(f"<td>{cell_html(text, nums, notes, p, i)}</td>"
+                    for i, (text, nums) in enumerate(zip(row.cells, row.notes)))
     return f"<tr{cls}>{cells}</tr>"
 
 
@@ -120,7 +150,7 @@ def rules_css(rules: str) -> str:
 
 def stylesheet(p: Params) -> str:
     orientation = "landscape" if p.landscape else "portrait"
-    page_size = {"A4": "A4", "Letter": "letter"}[p.page]
+    page_size = {"A4": "A4", "Letter": "letter"}[p.page]  # the sizes of PAGE_CM
     font = f'"{p.font}"'
     page_number = ""
     if p.page_numbers != "none":
@@ -136,9 +166,11 @@ def stylesheet(p: Params) -> str:
   @footnote {{
     /* a short rule over the notes: the area is a third wide and the notes overflow it to the right */
     width: {SEPARATOR_SHARE * 100:g}%;
-    border-top: {RULE};
-    margin-top: {p.size:g}pt;
-    padding-top: {p.footnote_size * 0.4:.2f}pt;
+    /* whole CSS pixels (0.75 pt): with a width that is not, WeasyPrint's sums of the area's
+       height differ by a rounding error, every note "overflows" and goes one to a page */
+    border-top: 1px solid #000;
+    margin-top: {round(p.size * PX_PER_PT)}px;
+    padding-top: {round(p.footnote_size * 0.4 * PX_PER_PT)}px;
   }}
 }}
 html {{ font-family: {font}; font-size: {p.size:g}pt; line-height: 1.15 }}
@@ -174,7 +206,7 @@ tr.break {{ break-before: page }}
   font-weight: normal; font-variant-position: normal;
 }}
 .fn::footnote-marker {{ content: counter(footnote); {raised} }}
-/* the space after the number is note text at the note's size, as a word processor types it */
+/* the space after the number is note text at the note's size (in the raised number it would read as part of it) */
 .fn .gap {{ white-space: pre }}
 a {{ color: {LINK_COLOUR}; text-decoration: underline }}
 """
