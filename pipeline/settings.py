@@ -28,8 +28,9 @@ class LayoutSettings:
     row_rule_min_width_share: float = 0.5
     # A footnote separator is a short rule: at most this share of the table width.
     footnote_rule_max_width_share: float = 0.5
-    # Without rules: a vertical gap this much larger than the usual line gap starts a row.
-    row_gap_extra_ratio: float = 0.3
+    # Without rules: a vertical gap this much larger than the usual line gap starts a row (cell
+    # padding alone, above and below, makes the gap between rows about this much larger).
+    row_gap_extra_ratio: float = 0.15
     # A line whose right edge is this close (share of body size) to the cell's right text
     # limit is "full": a single word on a full line was broken by the column width.
     full_line_tolerance_ratio: float = 0.6
@@ -40,7 +41,7 @@ class LayoutSettings:
     snap_tolerance: float = 1.5
     # Page furniture (page numbers, running headers and footers) lives in this share of the
     # page height at its top and at its foot.
-    margin_band_share: float = 0.1
+    margin_band_share: float = 0.15
     # Body size (points) assumed for a page whose text gives none.
     fallback_body_size: float = 9.0
 

@@ -62,7 +62,7 @@ def run_variant(p: params_mod.Params, workdir: Path, table: source.Table | None 
         return Score(golden_records=len(table.rows), cells_total=len(table.rows) * 7,
                      notes_total=len(table.notes), error=str(e).splitlines()[0][:160]), time.perf_counter() - started
     result = score(table, read_parquet(interim / "initiatives.parquet"), read_parquet(interim / "footnotes.parquet"),
-                   read_parquet(interim / "quality.parquet"))
+                   read_parquet(interim / "quality.parquet"), links=p.links)
     return result, time.perf_counter() - started
 
 

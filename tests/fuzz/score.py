@@ -63,8 +63,19 @@ def pair_rows(golden_names: list[str], got_names: list[str]) -> dict[int, int]:
     return {block.a + k: block.b + k for block in matcher.get_matching_blocks() for k in range(block.size)}
 
 
+# A URL as a reader sees it printed (where a rendering has no link annotations, that is all there is).
+_PRINTED_URL = re.compile(r"(?:https?://|file:/|www\.)\S+")
+
+
+def printed_url(text: str) -> str:
+    m = _PRINTED_URL.search(text)
+    return m.group(0).rstrip(".,;:)") if m else ""
+
+
 def score(table: Table, initiatives: pd.DataFrame, footnotes: pd.DataFrame,
-          quality: pd.DataFrame | None = None, keep: int = 8) -> Score:
+          quality: pd.DataFrame | None = None, keep: int = 8, links: bool = True) -> Score:
+    """`links`: the rendering carries link annotations; without them a footnote's URL is the one
+    printed in its text (or none)."""
     s = Score(records=len(initiatives), golden_records=len(table.rows),
               cells_total=len(table.rows) * len(COLUMNS), notes_total=len(table.notes))
     got = initiatives.reset_index(drop=True)
@@ -88,7 +99,8 @@ def score(table: Table, initiatives: pd.DataFrame, footnotes: pd.DataFrame,
         else:
             gi = out_id.get(int(r["initiative_id"])) if pd.notna(r["initiative_id"]) else None
             have = (table.rows[gi].id if gi is not None else None, r["column"], norm(r["text"]), norm(r["url"]))
-            ok = have == (*where.get(number, (None, None)), norm(note.text), norm(note.url))
+            url = note.url if links else printed_url(note.text)
+            ok = have == (*where.get(number, (None, None)), norm(note.text), norm(url))
         s.notes_right += ok
         if not ok and len(s.misses) < keep:
             s.misses.append((f"footnote {number}", where.get(number, (None,))[0],
