@@ -134,7 +134,7 @@ class Lexicon:
         two, " " when they are two words, None when the vocabulary cannot tell."""
         token = after.split()[0] if after.split() else ""
         a, b = core(before), core(token)
-        if re.search(r"\w[.,]\w", token) or token.endswith("-"):
+        if re.search(r"\w[.,]\w", token) or (token.endswith("-") and len(b) >= 3):
             return " "  # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own
         if not a.isalpha() and "-" not in a or not b.isalpha() or not token[:1].isalpha():
             return None
@@ -145,7 +145,10 @@ class Lexicon:
         known_a = max(self.score(a), COMPOUND) if finished_form(a) else self.score(a)
         # A word and an ending it can take ("Evaluering" / "en", "Folkesund" / "hed") is as good a
         # word as the first (the word list lacks many inflected forms).
-        ending = inflects(a, b)
+        # (An ending that is also a function word, after a word the document prints on its own
+        # but never with that ending, is that function word: "livssituation" / "en mulighed".)
+        ending = inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, FUNCTION_ZIPF)
+                                          and a in self.document and a + b not in self.document)
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if finished_form(a) and whole < KNOWN:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form

@@ -37,11 +37,11 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
         return known
     if nxt[:1] in CLOSING or GLUED_HYPHEN.match(nxt):
         return ""
-    if re.match(r"-\s", nxt) and nxt[1:].split()[:1] and nxt[1:].split()[0].lower() in SUSPENDED_HYPHEN_FOLLOWERS:
-        return ""  # "Forsknings" / "- og Analyse": the hyphen of a suspended compound went to the next line
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "
+    if re.match(r"-\s+(og|eller)\b", nxt) and re.search(r"[^\W\d]{3}$", last):
+        return ""  # "Forsknings" / "- og Analyse": the hyphen of a suspended compound went to the next line
     if last.endswith(("(", "[")):
         return ""  # nothing is written after an opening bracket's space
     if last.endswith("/"):
