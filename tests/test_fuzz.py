@@ -8,8 +8,9 @@ import pytest
 from tests.fuzz import params, source
 from tests.fuzz.run import MIN_CELLS, run_variant
 
-# Seeds chosen to cover both typesetters, both orientations and every rule style (see `make fuzz`).
-SEEDS = (0, 1, 2, 3)
+# A handful of seeds: both typesetters, both orientations, three rule styles, wrapped and repeated headers,
+# raised and full-size footnote numbers, justified text, page numbers centred and right (`make fuzz` runs many).
+SEEDS = (0, 3, 6, 7)
 
 
 def _available(typesetter: str) -> str | None:
