@@ -1,8 +1,6 @@
 """A fixed handful of layout-fuzz variants (tests/fuzz): the golden table re-typeset by LibreOffice Writer and
 by WeasyPrint, the pipeline's output scored against the golden records. `make fuzz N=40` runs many more."""
 
-import shutil
-
 import pytest
 
 from tests.fuzz import params, source
@@ -14,8 +12,10 @@ SEEDS = (0, 3, 6, 7)
 
 
 def _available(typesetter: str) -> str | None:
-    if typesetter == "writer" and not shutil.which("soffice"):
-        return "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    if typesetter == "writer":
+        from tests.fuzz.typeset_writer import available
+        if not available():
+            return "LibreOffice Writer or its Python bridge is missing: apt-get install libreoffice-writer-nogui python3-uno"
     if typesetter == "html":
         try:
             import weasyprint  # noqa: F401
