@@ -394,7 +394,7 @@ def _emptiest_x(words: list[dict], lo: float, hi: float, step: float = 0.5) -> f
         return hi
     starts = Counter(round(w["x0"] / step) for w in words if lo < w["x0"] <= hi + step)
     if starts:
-        key, count = starts.most_common(1)[0]
+        key, count = max(starts.items(), key=lambda kv: (kv[1], kv[0]))  # ties: the rightmost
         edge = key * step
         crossing = sum(1 for w in words if w["x0"] < edge - step < w["x1"])
         if count >= 3 and crossing * 4 <= count:

@@ -220,3 +220,54 @@ def test_the_documents_own_words_and_pairs_decide_first():
 ])
 def test_word_endings_keep_a_break_open(before, after, want):
     assert Lexicon().cut_or_space(before, after) == want
+
+
+# ---------------------------------------------------------------- markers, footnotes, columns, page numbers
+
+def test_digits_at_85_percent_size_are_markers_when_raised():
+    from pipeline.layout import build_lines
+    word = chars_of("Broen", 300.0)
+    raised = chars_of("12", 300.0 - 3.0, size=7.7, x0=word[-1]["x1"])      # 0.86 x body, baseline 3 pt up
+    level = chars_of("12", 300.0 + 1.3, size=7.7, x0=word[-1]["x1"] + 20)  # same size on the baseline: text
+    [line] = build_lines(word + raised + level, 9.0, S)
+    assert line.text == "Broen[^12] 12"
+
+
+def test_footnotes_printed_out_of_order_are_kept_when_the_page_cites_them():
+    from types import SimpleNamespace
+    from pipeline.extract import read_footnotes
+    chars = (chars_of("49 Link: https://a.dk/", 700.0, 8.0) + chars_of("51 Link: https://b.dk/", 710.0, 8.0)
+             + chars_of("50 Link: https://c.dk/", 720.0, 8.0))
+    page = SimpleNamespace(hyperlinks=[])
+    notes = read_footnotes(chars, page, 1, S, cited={"49", "5051"})
+    assert [n["number"] for n in notes] == [49, 51, 50]
+    assert [n["number"] for n in read_footnotes(chars, page, 1, S)] == [49, 50]  # uncited: 51 reads as text
+
+
+def test_marker_runs_no_page_explains_are_read_across_the_document():
+    from pipeline.extract import resolve_orphan_markers
+    frags = [{c: "" for c in SOURCE_COLUMN_NAMES} for _ in range(2)]
+    frags[0]["initiative"], frags[1]["initiative"] = "A[^110]", "B[^111112]"
+    resolve_orphan_markers(frags, {110, 111, 112, 11, 12})
+    assert frags[1]["initiative"] == "B[^111][^112]"
+
+
+def test_an_unruled_column_starts_at_its_aligned_text_edge():
+    from pipeline.layout import Header, learn_gutters
+    header = Header(0, 10, ((40.0, 90.0), (150.0, 190.0)))
+    words = []
+    for i, top in enumerate(range(20, 400, 12)):   # justified text in the first column, the second at 140
+        gap = 3.0 + (i % 5)                         # word gaps as wide as the gutter and wider
+        words += [{"x0": 40.0, "x1": 85.0 + i % 7, "top": top}, {"x0": 85.0 + i % 7 + gap, "x1": 137.5, "top": top},
+                  {"x0": 140.0, "x1": 180.0, "top": top}]
+    [gutter] = learn_gutters(header, words).gutters
+    assert 137.5 < gutter < 140.0
+
+
+def test_a_page_number_close_to_the_footnotes_goes_where_the_other_pages_have_theirs():
+    from pipeline.layout import margin_lines, running_keys, without_furniture
+    body = chars_of("1 Link: https://a.dk/", 540.0, 8.0)
+    number = chars_of("7", 552.0, 9.0, x0=500.0)            # under the footnote, less than a line away
+    keys = set().union(*(running_keys(m) for m in margin_lines(body + number, 595.0, S)))
+    assert len(without_furniture(body + number, 595.0, frozenset(), S)) == len(body) + len(number)
+    assert len(without_furniture(body + number, 595.0, frozenset(keys), S)) == len(body)
