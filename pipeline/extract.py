@@ -268,8 +268,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                  and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
     segments, ruled = split_rows(lines, row_rules, body_size, s)
     line_height = _line_pitch(lines) or 1.2 * body_size
-    right_ruled = [any(abs(e["x0"] - x) <= s.snap_tolerance for e in vertical) for x in [*seps, table_right]]
-    right_limits = _text_right_limits(lines, seps, table_right, right_ruled)
+    right_limits = _text_right_limits(lines, seps, table_right)
     keeps_spaces = any(ln.trailing_space for ln in lines)
 
     fragments: list[dict] = []
@@ -349,27 +348,22 @@ def _line_pitch(lines: list[Line]) -> float | None:
     return statistics.median(pitches) if pitches else None
 
 
-def _text_right_limits(lines: list[Line], seps: list[float], table_right: float, ruled: list[bool]) -> list[float]:
-    """Right edge that text can reach in each column.
-
-    Where a vertical rule bounds the column, the rule less the cell padding, read
-    off the left sides (text start minus the boundary on its left): word
-    processors pad all cells alike and symmetrically. Without a rule the
-    boundary is only an estimate, and the furthest any line reaches is used.
-    """
+def _text_right_limits(lines: list[Line], seps: list[float], table_right: float) -> list[float]:
+    """Right edge that text can reach in each column: the furthest any of its lines on the page
+    reaches (exact for justified text, a little short for ragged text, which only leaves more
+    breaks to the vocabulary). A column without lines falls back to its boundary less the cell
+    padding read off the left sides (text start minus the boundary on its left)."""
     pads = []
     for i, sep in enumerate(seps, start=1):
         starts = [ln.x0 for ln in lines if ln.column == i and not ln.marker_only]
         if starts:
             pads.append(max(0.0, min(starts) - sep))
     pad = statistics.median(pads) if pads else 0.0
-    # where lines reach further than the estimate (justified text, unruled tables), they show the limit
     bounds = [*seps, table_right]
     # (a heading cell that spans columns runs past the boundary: it says nothing about one column)
     reach = [max((ln.text_x1 for ln in lines if ln.column == i and not ln.marker_only and ln.text_x1 <= bounds[i]),
                  default=0.0) for i in range(len(bounds))]
-    return [max(right - pad, far) if has_rule or not far else far
-            for right, far, has_rule in zip(bounds, reach, ruled)]
+    return [far or right - pad for right, far in zip(bounds, reach)]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,
