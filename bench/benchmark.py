@@ -50,14 +50,22 @@ PEAK = ("import resource, subprocess, sys\n"
         "sys.exit(code)\n")
 
 
+class Failed(Exception):
+    """A timed command that exited non-zero; the message is its error line."""
+
+
 def timed(cmd: list[str]) -> dict:
     """Wall time and peak memory (MiB) of the largest process of one command."""
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", PEAK, *map(str, cmd)], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    lines = proc.stderr.strip().splitlines()
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark: {' '.join(map(str, cmd))} failed:\n{proc.stderr[-2000:]}")
-    peak_kib = int(proc.stderr.strip().splitlines()[-1])
+        # the last line is PEAK's memory figure; the pipeline's own `error: ...` line comes before it
+        said = [ln for ln in lines[:-1] if ln.strip()]
+        raise Failed(next((ln for ln in reversed(said) if ln.startswith("error:")), said[-1] if said else
+                          f"exit {proc.returncode}"))
+    peak_kib = int(lines[-1])
     return {"seconds": round(seconds, 3), "peak_mib": round(peak_kib / 1024, 1)}
 
 
@@ -137,8 +145,20 @@ def long_document(cache: Path, target_pages: int, copies: int | None = None, row
 
 
 def measure(pdf: Path, work: Path, workers: int) -> dict:
+    """Every timing of one document; when a command fails, those before it and `failed` (step, error line)."""
+    res: dict = {}
+    try:
+        return _measure(pdf, work, workers, res)
+    except Failed as e:   # the later steps need the failed one's output: stop, keep what was measured
+        step = next(k for k in ("naive", "stage_extract", "stage_assemble", "stage_normalise", "stage_export", "run",
+                                "rerun", "run_one_worker") if k not in res)
+        res["failed"] = {"step": step, "error": str(e)}
+        return res
+
+
+def _measure(pdf: Path, work: Path, workers: int, res: dict) -> dict:
     out, interim = work / "processed", work / "interim"
-    res = {"naive": timed([sys.executable, "-c", NAIVE, str(pdf)])}
+    res["naive"] = timed([sys.executable, "-c", NAIVE, str(pdf)])
     for stage, args in [("extract", ("extract", "--pdf", pdf, "--interim", interim, "--workers", workers)),
                         ("assemble", ("assemble", "--interim", interim)),
                         ("normalise", ("normalise", "--interim", interim)),
@@ -183,6 +203,11 @@ def main(argv: list[str] | None = None) -> dict:
         results["documents"][name] = r
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(results)
+    for name, doc in results["documents"].items():
+        if "failed" in doc:
+            print(f"benchmark: {name}: {doc['failed']['step']} failed: {doc['failed']['error']}", file=sys.stderr)
+    if __name__ == "__main__" and any("failed" in d for d in results["documents"].values()):
+        sys.exit(1)
     return results
 
 
@@ -195,13 +220,13 @@ def print_table(results: dict) -> None:
     for row in rows:
         cells = []
         for d in docs.values():
-            t = d[row]
-            mem = f" {t['peak_mib']:>6.0f} MiB"
-            cells.append(f"{t['seconds']:>15.2f} s{mem}")
+            t = d.get(row)
+            cells.append(f"{t['seconds']:>15.2f} s {t['peak_mib']:>6.0f} MiB" if t else
+                         "failed" if d.get("failed", {}).get("step") == row else "-")
         print(f"{row:18}" + "".join(f"{c:>28}" for c in cells))
     for ratio in ["run_vs_naive", "rerun_vs_run", "one_worker_vs_naive", "run_peak_mib_vs_naive"]:
-        print(f"{ratio:18}" + "".join(f"{d['ratios'][ratio]:>28}" for d in docs.values()))
-    print(f"{'same bytes':18}" + "".join(f"{str(d['same_bytes_as_one_worker']):>28}" for d in docs.values()))
+        print(f"{ratio:18}" + "".join(f"{d.get('ratios', {}).get(ratio, '-'):>28}" for d in docs.values()))
+    print(f"{'same bytes':18}" + "".join(f"{str(d.get('same_bytes_as_one_worker', '-')):>28}" for d in docs.values()))
 
 
 if __name__ == "__main__":

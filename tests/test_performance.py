@@ -110,6 +110,19 @@ def test_benchmark_smoke(tmp_path):
     again = benchmark.long_document(tmp_path / "cache", 0, copies=1, rows=12)
     assert again["cached"] is True and again["path"] == pdf and pdf.read_bytes() == before
     for doc in saved["documents"].values():
+        assert "failed" not in doc, doc["failed"]
         assert set(doc["ratios"]) == {"run_vs_naive", "rerun_vs_run", "one_worker_vs_naive", "run_peak_mib_vs_naive"}
         assert doc["same_bytes_as_one_worker"] is True
         assert all(doc[k]["peak_mib"] > 0 for k in ("naive", "run", "rerun"))
+
+
+def test_benchmark_records_a_failing_step_and_goes_on(tmp_path):
+    """A document the pipeline cannot read keeps the timings before the failure and the error line."""
+    from reportlab.pdfgen import canvas
+    pdf = tmp_path / "no_table.pdf"
+    c = canvas.Canvas(str(pdf))
+    c.drawString(72, 720, "Et dokument uden tabel")
+    c.save()
+    res = bench().measure(pdf, tmp_path / "work", workers=1)
+    assert res["naive"]["seconds"] > 0 and "ratios" not in res
+    assert res["failed"]["step"] == "stage_extract" and res["failed"]["error"].startswith("error: ")
