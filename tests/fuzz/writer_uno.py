@@ -12,6 +12,7 @@ moving between pages unsettles the rows above it); it exports that first pass. A
 stops changing, then exported.
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -32,7 +33,9 @@ def prop(name, value):
 
 
 def main(soffice, src, out, profile):
-    pipe = f"typeset_writer_{Path(profile).name}"
+    # one pipe per conversion: a shared name (every profile dir is called "profile") let a conversion
+    # connect to another's soffice, load its document there and terminate it
+    pipe = f"typeset_writer_{os.getpid()}"
     proc = subprocess.Popen([soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
                              f"-env:UserInstallation={Path(profile).as_uri()}", f"--accept=pipe,name={pipe};urp;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
