@@ -5,8 +5,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from pipeline import cache, stages
 from pipeline.settings import DEFAULT_SETTINGS
+from tests.fuzz import typeset_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "raw" / "bilag3_initiativer_ensomhed.pdf"
@@ -61,14 +64,65 @@ def test_changed_input_code_or_output_recomputes(tmp_path, monkeypatch):
     assert skipped(run_logged(pdf, out, interim)) == []
 
 
-def test_benchmark_smoke(tmp_path):
-    """The benchmark harness runs end to end on a short document (timings are not checked)."""
+def bench():
     sys.path.insert(0, str(ROOT / "bench"))
-    from benchmark import main
-    results = main(["--target-pages", "12", "--documents", "long", "--out", str(tmp_path)])
+    import benchmark
+    return benchmark
+
+
+def test_long_document_repeats_rows_with_distinct_names_and_footnotes_in_order():
+    from tests.fuzz.source import load
+    golden = load()
+    table = bench().repeated(golden, 3, rows=12)
+    assert [r.id for r in table.rows] == list(range(1, 37))
+    names = [r.cells[0] for r in table.rows]
+    assert len(set(names)) == 36 and names[12] == golden.rows[0].cells[0] + " – kopi 2"
+    assert [r.cells[1:] for r in table.rows[24:]] == [r.cells[1:] for r in golden.rows[:12]]
+    # every footnote cited once, numbered 1..N in reading order, each copy's text and URL kept
+    cited = [n for r in table.rows for cell in r.notes for n in cell]
+    assert cited == list(range(1, len(table.notes) + 1))
+    per_copy = sum(len(cell) for r in golden.rows[:12] for cell in r.notes)
+    assert len(cited) == 3 * per_copy > 0
+    originals = [golden.notes[n] for r in golden.rows[:12] for cell in r.notes for n in cell]
+    assert [(table.notes[n].text, table.notes[n].url) for n in cited] == [(o.text, o.url) for o in originals] * 3
+
+
+def test_long_document_layout_is_pinned():
+    p = bench().layout()
+    assert (p.typesetter, p.landscape, p.page, p.links) == ("writer", True, "A4", True)
+    assert p.rules in ("grid", "horizontal") and 8 <= p.size <= 9 and p.page_numbers != "none"
+
+
+@pytest.mark.skipif(not typeset_writer.available(),
+                    reason="LibreOffice (soffice) with python3-uno is not installed (see .ci/run)")
+def test_benchmark_smoke(tmp_path):
+    """The benchmark harness runs end to end on a short Writer-typeset document (timings are not checked)."""
+    benchmark = bench()
+    results = benchmark.main(["--copies", "1", "--rows", "12", "--documents", "long", "--out", str(tmp_path)])
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved == json.loads(json.dumps(results))
+    long = saved["long_document"]
+    assert (long["copies"], long["rows"], long["cached"]) == (1, 12, False)
+    assert long["params"]["typesetter"] == "writer" and long["pages"] == saved["documents"]["long"]["pages"] >= 1
+    # the second run typesets nothing: the PDF comes from the cache, byte for byte
+    pdf = tmp_path / long["path"]
+    before = pdf.read_bytes()
+    again = benchmark.long_document(tmp_path / "cache", 0, copies=1, rows=12)
+    assert again["cached"] is True and again["path"] == pdf and pdf.read_bytes() == before
     for doc in saved["documents"].values():
+        assert "failed" not in doc, doc["failed"]
         assert set(doc["ratios"]) == {"run_vs_naive", "rerun_vs_run", "one_worker_vs_naive", "run_peak_mib_vs_naive"}
         assert doc["same_bytes_as_one_worker"] is True
         assert all(doc[k]["peak_mib"] > 0 for k in ("naive", "run", "rerun"))
+
+
+def test_benchmark_records_a_failing_step_and_goes_on(tmp_path):
+    """A document the pipeline cannot read keeps the timings before the failure and the error line."""
+    from reportlab.pdfgen import canvas
+    pdf = tmp_path / "no_table.pdf"
+    c = canvas.Canvas(str(pdf))
+    c.drawString(72, 720, "Et dokument uden tabel")
+    c.save()
+    res = bench().measure(pdf, tmp_path / "work", workers=1)
+    assert res["naive"]["seconds"] > 0 and "ratios" not in res
+    assert res["failed"]["step"] == "stage_extract" and res["failed"]["error"].startswith("error: ")

@@ -298,8 +298,9 @@ def document(table: Table, p: Params) -> str:
 """
 
 
-def render(table: Table, p: Params, out_pdf: Path) -> Path:
-    """Typeset `table` with layout `p` into `out_pdf` through LibreOffice; returns `out_pdf`."""
+def render(table: Table, p: Params, out_pdf: Path, timeout_s: float = TIMEOUT_S) -> Path:
+    """Typeset `table` with layout `p` into `out_pdf` through LibreOffice; returns `out_pdf`.
+    `timeout_s` bounds the conversion (a benchmark's document of hundreds of pages needs more)."""
     binary, python = soffice(), uno_python()
     if binary is None or python is None:
         raise RuntimeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
@@ -311,8 +312,8 @@ def render(table: Table, p: Params, out_pdf: Path) -> Path:
         src.write_text(document(table, p), encoding="utf-8")
         made = tmp / f"{out_pdf.stem}.pdf"
         # a private profile per call lets conversions run in parallel without a shared lock
-        cmd = [python, str(CONVERTER), binary, str(src), str(made), str(tmp / "profile"), str(TIMEOUT_S)]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S + 60)
+        cmd = [python, str(CONVERTER), binary, str(src), str(made), str(tmp / "profile"), str(timeout_s)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s + 60)
         if done.returncode != 0 or not made.exists():
             tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:]
             raise RuntimeError(f"LibreOffice conversion failed ({done.returncode}): {' '.join(tail)}")

@@ -42,7 +42,9 @@ def kill_group(pid):
 
 
 def main(soffice, src, out, profile, timeout):
-    pipe = f"typeset_writer_{Path(profile).name}"
+    # one pipe per conversion: a shared name (every profile dir is called "profile") let a conversion
+    # connect to another's soffice, load its document there and terminate it
+    pipe = f"typeset_writer_{os.getpid()}"
     proc = subprocess.Popen([soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
                              f"-env:UserInstallation={Path(profile).as_uri()}", f"--accept=pipe,name={pipe};urp;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
