@@ -418,17 +418,20 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     full = _fills_line(a, right_limit, body_size, s)
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
+    single = (bool(text) and " " not in text and goes_on(b.text)
+              and (text[-1].isalpha() or (text[-1].isdigit() and b.text[:1].isdigit())))
+    # a renderer that keeps the space at a wrap left none here: the wrap may be inside the word
+    if single and keeps_spaces:
+        return MAYBE_CUT
     # A word is cut only where not one more of its letters fits: with room for the next
-    # line's first letter left, the line ended at a space.
+    # line's first letter left, the line ended at a space. (A word with a marker glued to it
+    # may be cut earlier: some typesetters keep room for the marker.)
     first = next((c for c in b.chars if c["text"].strip()), None)
     room = first is not None and a.x1 + (first["x1"] - first["x0"]) < right_limit - s.cut_room_tolerance_ratio * body_size
-    if room and first["text"].isalpha() and text[-1:].isalpha():
+    glued_marker = bool(b.text.split()) and MARKER.search(b.text.split()[0]) is not None
+    if room and first["text"].isalpha() and text[-1:].isalpha() and not glued_marker:
         return " "
-    # a renderer that keeps the space at a wrap left none here: the wrap was inside the word
-    if (text and " " not in text and goes_on(b.text) and (not room or keeps_spaces)
-            and (text[-1].isalpha() or (text[-1].isdigit() and b.text[:1].isdigit()))):
-        return MAYBE_CUT
-    return None
+    return MAYBE_CUT if single and (not room or glued_marker) else None
 
 
 def _ends_open(last: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:

@@ -30,9 +30,9 @@ LINKING = "se"
 
 
 # a word this frequent (wordfreq's Zipf scale: 7 is "og", 3 is rare) is a common word, and one
-# this frequent a function word ("til", "samt", "mellem")
+# this frequent a function word ("til", "som", "af")
 COMMON_ZIPF = 4.5
-FUNCTION_ZIPF = 5.5
+FUNCTION_ZIPF = 6.0
 # a word printed this often in the document is one of its common words ("frivillige", "ensomhed")
 DOCUMENT_COMMON = 3
 
