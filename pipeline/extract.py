@@ -269,7 +269,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     segments, ruled = split_rows(lines, row_rules, body_size, s)
     line_height = _line_pitch(lines) or 1.2 * body_size
     right_limits = _text_right_limits(lines, seps, table_right)
-    keeps_spaces = any(ln.trailing_space for ln in lines)
+    # a renderer keeps the space at a wrap when most wrapped lines show it (some keep one now and then)
+    keeps_spaces = sum(ln.trailing_space for ln in lines) >= s.kept_space_min_share * len(lines)
 
     fragments: list[dict] = []
     for seg in segments:

@@ -37,6 +37,9 @@ class LayoutSettings:
     # A line that leaves room (beyond this share of the body size) for the next line's first
     # letter ended at a space: a word is cut only where not one more letter fits.
     cut_room_tolerance_ratio: float = 0.05
+    # A page's renderer keeps the space char at a wrap when at least this share of its lines end
+    # with one (last lines of cells have none; some renderers keep one now and then).
+    kept_space_min_share: float = 0.25
     # Two rules or edges closer than this (points) are the same.
     snap_tolerance: float = 1.5
     # Page furniture (page numbers, running headers and footers) lives in this share of the
