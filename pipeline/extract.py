@@ -33,6 +33,7 @@ from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
+URL_BREAKS = "?&=/#-_"
 
 
 @dataclass
@@ -575,8 +576,10 @@ def _join_footnote(texts: list[str], boxes: list[Line], uris: list[str], full_ri
         tail = out.split()[-1] if out.split() else ""
         head = text.split()[0]
         in_link = any((tail + head) in u for u in uris)
-        wrapped_url = (URL_START.search(tail) is not None and prev_box.x1 >= full_right
-                       and not head.startswith("("))
+        # a URL goes on on the next line where the line was full, or where it broke at a character
+        # after which typesetters break URLs ("…/trives-bedst/?" / "fbclid=…")
+        wrapped_url = (URL_START.search(tail) is not None and not head.startswith("(")
+                       and (prev_box.x1 >= full_right or (tail[-1] in URL_BREAKS and not head[:1].isupper())))
         out += ("" if in_link or wrapped_url else " ") + text
     return " ".join(out.split())
 

@@ -271,3 +271,12 @@ def test_a_page_number_close_to_the_footnotes_goes_where_the_other_pages_have_th
     keys = set().union(*(running_keys(m) for m in margin_lines(body + number, 595.0, S)))
     assert len(without_furniture(body + number, 595.0, frozenset(), S)) == len(body) + len(number)
     assert len(without_furniture(body + number, 595.0, frozenset(keys), S)) == len(body)
+
+
+def test_a_printed_url_broken_after_a_question_mark_is_rejoined():
+    from pipeline.extract import _join_footnote
+    from types import SimpleNamespace
+    box = SimpleNamespace(x1=200.0)   # far from the right edge: the typesetter broke at the "?"
+    text = _join_footnote(["Link: https://a.dk/trives-bedst/?", "fbclid=IwAR0y"], [box, box], [], 400.0)
+    assert text == "Link: https://a.dk/trives-bedst/?fbclid=IwAR0y"
+    assert _join_footnote(["Link: https://a.dk/", "(s. 29)"], [box, box], [], 400.0) == "Link: https://a.dk/ (s. 29)"
