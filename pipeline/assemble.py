@@ -9,10 +9,16 @@ from __future__ import annotations
 import pandas as pd
 
 from .continuation import continues_previous, merge_cells
+from . import reference
 from .lexicon import Lexicon, resolve_cuts
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
 from .store import typed
 from .textjoin import markers, strip_markers
+
+def reference_texts() -> list[str]:
+    return ([spelling for spelling, _ in reference.vocabulary().spellings]
+            + list(reference.load("municipalities")["municipality"]))
+
 
 def join_rows(fragments: pd.DataFrame) -> list[dict]:
     """Initiative records (cells still holding [^N] markers) in document order."""
@@ -33,8 +39,9 @@ def join_rows(fragments: pd.DataFrame) -> list[dict]:
         else:
             records.append({"section": section, **cells, "page_start": frag["page"], "page_end": frag["page"]})
         prev_frag = frag
-    # breaks that may be inside a word, decided by the vocabulary of the whole table
-    lexicon = Lexicon.from_texts([rec[c] for rec in records for c in SOURCE_COLUMN_NAMES])
+    # breaks that may be inside a word, decided by the vocabulary of the whole table and of the
+    # reference lists the cells are matched against (intervention types, municipalities)
+    lexicon = Lexicon.from_texts([rec[c] for rec in records for c in SOURCE_COLUMN_NAMES] + reference_texts())
     for i, rec in enumerate(records, start=1):
         rec["initiative_id"] = i
         for c in SOURCE_COLUMN_NAMES:

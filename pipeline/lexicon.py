@@ -12,10 +12,12 @@ geometry's reading stands: the word was cut.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .reference import word_endings
 from .textjoin import MARKER, MAYBE_CUT
@@ -25,6 +27,9 @@ _CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
 KNOWN, COMPOUND, UNKNOWN = 2, 1, 0
 # the shortest part a compound is split into: shorter ones ("i", "og", "at") make any pair a "compound"
 MIN_PART = 4
+# the shortest stem whose definite form ("evaluering-en") is taken for one: shorter ones are often
+# words of their own ("vid-en", "plan-et")
+MIN_STEM = 5
 # letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "forening-s-liv")
 LINKING = "se"
 
@@ -35,6 +40,9 @@ COMMON_ZIPF = 4.5
 FUNCTION_ZIPF = 6.0
 # a word printed this often in the document is one of its common words ("frivillige", "ensomhed")
 DOCUMENT_COMMON = 3
+# a function word printed before this share of another function word's occurrences goes with it
+# ("er at"); below, the pair is chance ("er med": the plural "-er" before "med")
+ASSOCIATED = 0.1
 
 
 @functools.cache
@@ -54,19 +62,19 @@ def _endings(kind: str) -> tuple[str, ...]:
     return word_endings(kind)
 
 
-DOUBLE = ("en", "et", "er")
-
-
-def inflects(stem: str, ending: str) -> bool:
-    """Can `ending` follow `stem` as an inflection or suffix? ("forening" + "en", "folkesund" + "hed";
-    not "gruppe" + "er", nor "sygdommen" + "er": an inflected form takes no second ending)"""
-    if ending not in _endings("inflection") and ending not in _endings("suffix"):
+def _ending(stem: str, ending: str) -> bool:
+    """Can `ending` follow `stem` as an inflection or suffix, by its letters? ("forening" + "en",
+    "folkesund" + "hed", "fælles" + "skaber"; not "gruppe" + "er", nor "gruppe" + "n" after a consonant)"""
+    suffixed = any(ending.startswith(x) and ending[len(x):] in ("", *_endings("inflection"))
+                   for x in _endings("suffix"))
+    if ending not in _endings("inflection") and not suffixed:
         return False
-    return not (stem.endswith("e") and ending.startswith("e")) and not (stem.endswith(DOUBLE) and ending in DOUBLE)
+    if stem.endswith("e") and ending.startswith("e"):
+        return False
+    return stem.endswith("e") or ending not in _endings("after_vowel")
 
 
-def finished_form(word: str) -> bool:
-    """A word form that is never the first part of a compound ("væsentligt", "deltagerne")."""
+def _form_ending(word: str) -> bool:
     return any(word.endswith(e) and len(word) > len(e) + 2 for e in _endings("word_form"))
 
 
@@ -82,17 +90,19 @@ def _words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    document: frozenset[str] = frozenset()
-    # adjacent word pairs printed in the document ("økonomisk", "støtte")
-    phrases: frozenset[tuple[str, str]] = frozenset()
-    # words the document prints often
-    frequent: frozenset[str] = frozenset()
+    # how often the document prints each word, and each adjacent word pair ("økonomisk", "støtte")
+    document: Mapping[str, int] = field(default_factory=dict)
+    phrases: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+    @functools.cached_property
+    def sorted_words(self) -> list[str]:
+        return sorted(self.document)
 
     @classmethod
     def from_texts(cls, texts) -> "Lexicon":
         """The vocabulary of some texts: words and word pairs that no open break touches."""
         counts: Counter = Counter()
-        phrases = set()
+        phrases: Counter = Counter()
         for text in texts:
             if not isinstance(text, str):
                 continue
@@ -100,10 +110,54 @@ class Lexicon:
                 tokens = _words(piece)[1:-1] if MAYBE_CUT in text else _words(piece)
                 counts.update(t for t in tokens if t.isalpha())
                 phrases.update((a, b) for a, b in zip(tokens, tokens[1:]) if a.isalpha() and b.isalpha())
-        return cls(frozenset(counts), frozenset(phrases), frozenset(w for w, n in counts.items() if n >= DOCUMENT_COMMON))
+        return cls(dict(counts), dict(phrases))
+
+    def follows(self, word: str, nxt: str) -> bool:
+        """Does the document print `word` before `nxt` as a habit: ever, for a content word; in
+        ASSOCIATED of its occurrences, for a function word ("er" / "at", not "er" / "med")?"""
+        pair = self.phrases.get((word, nxt), 0)
+        if not _zipf_at_least(nxt, FUNCTION_ZIPF):
+            return pair > 0
+        return pair >= ASSOCIATED * self.document.get(nxt, 0) > 0
 
     def known(self, word: str) -> bool:
         return word in self.document or word in danish_words()
+
+    def finished(self, word: str) -> bool:
+        """A word form that is never the first part of a compound: by its ending ("væsentligt",
+        "deltagerne"), or a definite form or neuter adjective of a known word ("evalueringens",
+        "målgruppen", "socialt"), unless the document prints a compound that starts with it."""
+        if _form_ending(word):
+            return True
+        adjective_t = (len(word) > MIN_STEM and word.endswith("t") and self.known(word[:-1])
+                       and self.known(word[:-1] + "e"))
+        if not (self.definite(word) or adjective_t):
+            return False
+        return not self.heads_compound(word)
+
+    def definite(self, word: str) -> bool:
+        """A definite form of a word ("evaluering-en", "målgruppe-ns", "sygdomm-en")."""
+        for e in _endings("definite"):
+            stem = word[:-len(e)]
+            if word.endswith(e) and len(stem) >= MIN_STEM and (stem.endswith("e") or e.startswith("e")):
+                undoubled = stem[:-1] if stem[-1] == stem[-2] else stem
+                if self.score(stem) > UNKNOWN or self.score(undoubled) > UNKNOWN:
+                    return True
+        return False
+
+    def inflects(self, stem: str, ending: str) -> bool:
+        """Can `ending` follow `stem`? Not where the stem is a definite form already ("sygdommen" +
+        "er" is two words)."""
+        return _ending(stem, ending) and not (ending in _endings("closing") and self.definite(stem))
+
+    def heads_compound(self, head: str) -> bool:
+        """Does the document print a longer word made of `head` and another word?"""
+        i = bisect.bisect_right(self.sorted_words, head)
+        while i < len(self.sorted_words) and self.sorted_words[i].startswith(head):
+            if self.known(self.sorted_words[i][len(head):]):
+                return True
+            i += 1
+        return False
 
     def score(self, word: str) -> int:
         """KNOWN: a word of the document or the list; COMPOUND: made of such words; else UNKNOWN."""
@@ -118,7 +172,7 @@ class Lexicon:
     def _compound(self, word: str, depth: int = 0) -> bool:
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if not self.known(tail) or finished_form(head):
+            if not self.known(tail) or self.finished(head):
                 continue
             if self.known(head) or (head[-1] in LINKING and self.known(head[:-1])):
                 return True
@@ -127,13 +181,18 @@ class Lexicon:
         return False
 
     def common(self, word: str) -> bool:
-        return word in self.frequent or _zipf_at_least(word, COMMON_ZIPF)
+        return self.document.get(word, 0) >= DOCUMENT_COMMON or _zipf_at_least(word, COMMON_ZIPF)
 
     def cut_or_space(self, before: str, after: str) -> str | None:
         """"" when `before` + `after` (the line's last token, the next line's first) is one word cut in
         two, " " when they are two words, None when the vocabulary cannot tell."""
-        token = after.split()[0] if after.split() else ""
+        words = after.split()
+        token = words[0] if words else ""
+        # of "børn/børnefamilier", the word at the break is "børnefamilier"
+        before, token = before.rsplit("/", 1)[-1] or before, token.split("/", 1)[0] or token
         a, b = core(before), core(token)
+        if a.isalpha() and len(a) > 1 and before.strip("([").isupper() and b.islower():
+            return " "  # a word in capitals ("HUSRUM") is not cut into lowercase
         if re.search(r"\w[.,]\w", token) or (token.endswith("-") and len(b) >= 3):
             return " "  # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own
         if not a.isalpha() and "-" not in a or not b.isalpha() or not token[:1].isalpha():
@@ -142,29 +201,34 @@ class Lexicon:
         if pair != joined:
             return " " if pair else ""
         # a finished word form ("netværksopbyggende") is a word, listed or not
-        known_a = max(self.score(a), COMPOUND) if finished_form(a) else self.score(a)
+        known_a = max(self.score(a), COMPOUND) if self.finished(a) else self.score(a)
         # A word and an ending it can take ("Evaluering" / "en", "Folkesund" / "hed") is as good a
         # word as the first (the word list lacks many inflected forms).
-        # (An ending that is also a function word, after a word the document prints on its own
-        # but never with that ending, is that function word: "livssituation" / "en mulighed".)
-        ending = inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, FUNCTION_ZIPF)
-                                          and a in self.document and a + b not in self.document)
+        # (An ending that is also a function word is that word where the document prints it with
+        # the word that follows: "livssituation" / "en mulighed", but "Evaluering" / "en viser".)
+        following = core(words[1]) if len(words) > 1 and token.isalpha() else ""
+        ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, FUNCTION_ZIPF)
+                                          and self.follows(b, following))
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
-        if finished_form(a) and whole < KNOWN:
+        if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
         parts = min(known_a, self.score(b))
         if whole > parts:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
-        if whole == UNKNOWN and parts > UNKNOWN:
+        if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending):
             return " "
         # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
         # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /
         # "handling" is a cut word. A single letter may be the cut-off end of any word.
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
+        # (A word with a linking "s", "undervisnings" / "forløb", is the first part of a compound,
+        # unless it is a common genitive of its own: "Københavns" / "kommuner".)
+        linked = a[-1:] in LINKING and self.known(a[:-1]) and not self.finished(a) and not self.common(a)
         if whole < KNOWN and len(b) > 1 and not ending:
-            if (known_a > UNKNOWN and len(b) >= MIN_PART and self.common(b)) or _zipf_at_least(b, FUNCTION_ZIPF):
+            if (known_a > UNKNOWN and len(b) >= MIN_PART and self.common(b) and not linked
+                    or _zipf_at_least(b, FUNCTION_ZIPF)):
                 return " "
         return None
 

@@ -222,6 +222,34 @@ def test_word_endings_keep_a_break_open(before, after, want):
     assert Lexicon().cut_or_space(before, after) == want
 
 
+@pytest.mark.parametrize("before, after, want", [
+    ("Evalueringens", "resultater viser", " "),  # a definite genitive never starts a compound
+    ("målgruppens", "kvalitative behov", " "),   # ... also before a word the list lacks
+    ("Socialt", "forum", " "),                   # nor does a neuter adjective
+    ("pædagogiske", "projekter", " "),
+    ("børn/børnefamilier", "med", " "),          # the word at the break is the last of a slash pair
+    ("HUSRUM", "er en", " "),                    # a word in capitals is not cut into lowercase
+    ("målgruppe", "ns behov", ""),               # "-ns" follows a vowel
+    ("arbejdsfælles", "skaber.", ""),            # a suffix and an ending: "fælles-skab-er"
+    ("Undervisnings", "forløb", None),           # a linking "s": a compound's seam or two words
+    ("Københavns", "Kommune", " "),              # a common genitive of its own
+])
+def test_word_forms_that_end_a_word(before, after, want):
+    assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
+
+
+def test_an_ending_that_is_a_function_word_goes_by_what_follows():
+    # the document prints "en mulighed" and "er at" as its habits, "er med" only by chance
+    texts = ["giver en mulighed for", "det er at mødes", "det er at se", "og med", "vi er med",
+             "med", "med", "med", "med", "med", "med", "med", "med", "med", "med"]
+    lexicon = Lexicon.from_texts(texts)
+    assert resolve_cuts(f"livssituation{MAYBE_CUT}en mulighed", lexicon) == "livssituation en mulighed"
+    assert resolve_cuts(f"Evaluering{MAYBE_CUT}en viser", lexicon) == "Evalueringen viser"
+    assert resolve_cuts(f"hverdagsaktivitet{MAYBE_CUT}er og", lexicon) == "hverdagsaktiviteter og"
+    assert resolve_cuts(f"opfølgingsmød{MAYBE_CUT}er med", lexicon) == "opfølgingsmøder med"
+    assert resolve_cuts(f"sygdommen{MAYBE_CUT}er udelukket", lexicon) == "sygdommen er udelukket"
+
+
 # ---------------------------------------------------------------- markers, footnotes, columns, page numbers
 
 def test_digits_at_85_percent_size_are_markers_when_raised():
