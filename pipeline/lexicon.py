@@ -30,8 +30,10 @@ MIN_PART = 4
 # the shortest stem whose definite form ("evaluering-en") is taken for one: shorter ones are often
 # words of their own ("vid-en", "plan-et")
 MIN_STEM = 5
-# letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "forening-s-liv")
+# letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "børn-e-have")
 LINKING = "se"
+# passes over a cell's open breaks after the first (each pass decides with its neighbours' decisions)
+RESOLVE_ROUNDS = 3
 
 
 # a word this frequent (wordfreq's Zipf scale: 7 is "og", 3 is rare) is a common word, and one
@@ -53,6 +55,11 @@ def danish_words() -> dict[str, float]:
     return get_frequency_dict("da")
 
 
+@functools.cache
+def _sorted_danish_words() -> list[str]:
+    return sorted(danish_words())
+
+
 def _zipf_at_least(word: str, zipf: float) -> bool:
     return danish_words().get(word, 0.0) >= 10 ** (zipf - 9)
 
@@ -71,7 +78,9 @@ def _ending(stem: str, ending: str) -> bool:
         return False
     if stem.endswith("e") and ending.startswith("e"):
         return False
-    return stem.endswith("e") or ending not in _endings("after_vowel")
+    # a vowel ending ("skole-n", "skole-rne") follows only a vowel, or "ne" a plural ("plejer-ne")
+    return (stem.endswith("e") or ending not in _endings("after_vowel")
+            or stem.endswith("er") and ending.startswith("ne"))
 
 
 def _form_ending(word: str) -> bool:
@@ -150,13 +159,24 @@ class Lexicon:
         "er" is two words)."""
         return _ending(stem, ending) and not (ending in _endings("closing") and self.definite(stem))
 
+    def linked(self, word: str) -> bool:
+        """A word with a compound's linking letter: "undervisning-s", "børn-e" (an "e" only where the
+        form starts compounds; "-es" is mostly a passive or genitive: "evalueres", "menighedsplejes")."""
+        if self.finished(word) or self.score(word[:-1]) == UNKNOWN:
+            return False
+        if word.endswith("s"):  # "-es" only after a noun suffix ("uddannel-se-s")
+            return not word.endswith("es") or word[:-1].endswith(_endings("suffix"))
+        return word.endswith("e") and self.heads_compound(word)
+
     def heads_compound(self, head: str) -> bool:
-        """Does the document print a longer word made of `head` and another word?"""
-        i = bisect.bisect_right(self.sorted_words, head)
-        while i < len(self.sorted_words) and self.sorted_words[i].startswith(head):
-            if self.known(self.sorted_words[i][len(head):]):
-                return True
-            i += 1
+        """Is `head` the first part of a compound the document prints or the word list holds?"""
+        for words in (self.sorted_words, _sorted_danish_words()):
+            i = bisect.bisect_right(words, head)
+            while i < len(words) and words[i].startswith(head):
+                tail = words[i][len(head):]
+                if len(tail) >= MIN_PART and self.known(tail):
+                    return True
+                i += 1
         return False
 
     def score(self, word: str) -> int:
@@ -219,13 +239,19 @@ class Lexicon:
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending):
             return " "
+        # Two words whose join would be a compound, where the first never starts one (neither in the
+        # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").
+        linked = self.linked(a)
+        if (whole == COMPOUND and parts > UNKNOWN and len(b) >= MIN_PART and not ending and not linked
+                and not self.heads_compound(a)):
+            return " "
         # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
         # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /
         # "handling" is a cut word. A single letter may be the cut-off end of any word.
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
         # (A word with a linking "s", "undervisnings" / "forløb", is the first part of a compound,
         # unless it is a common genitive of its own: "Københavns" / "kommuner".)
-        linked = a[-1:] in LINKING and self.known(a[:-1]) and not self.finished(a) and not self.common(a)
+        linked = linked and not self.common(a)
         if whole < KNOWN and len(b) > 1 and not ending:
             if (known_a > UNKNOWN and len(b) >= MIN_PART and self.common(b) and not linked
                     or _zipf_at_least(b, FUNCTION_ZIPF)):
@@ -234,13 +260,31 @@ class Lexicon:
 
 
 def resolve_cuts(text: str | None, lexicon: Lexicon) -> str | None:
-    """`text` with each MAYBE_CUT made "" (a cut word) or " " (two words)."""
+    """`text` with each MAYBE_CUT made "" (a cut word) or " " (two words).
+
+    A narrow column may cut one word several times ("ekstra|pædag|ogisk"), so each break is decided
+    seeing whole words on both sides: first right to left (the next word whole), then again with
+    both neighbours as the other decisions made them, until no decision changes."""
     if not isinstance(text, str) or MAYBE_CUT not in text:
         return text
     pieces = text.split(MAYBE_CUT)
-    out = pieces[0]
-    for nxt in pieces[1:]:
-        tail = out.split()[-1] if out.split() else ""
-        decided = lexicon.cut_or_space(tail, nxt)
-        out += ("" if decided is None else decided) + nxt
-    return out
+    joins = [""] * (len(pieces) - 1)
+
+    def joined(first: int, last: int) -> str:
+        return pieces[first] + "".join(j + p for j, p in zip(joins[first:last], pieces[first + 1:last + 1]))
+
+    def decide(i: int) -> str:
+        left = joined(0, i).split()
+        return lexicon.cut_or_space(left[-1] if left else "", joined(i + 1, len(pieces) - 1)) or ""
+
+    for i in reversed(range(len(joins))):
+        joins[i] = decide(i)
+    for _ in range(RESOLVE_ROUNDS):
+        changed = False
+        for i in range(len(joins)):
+            decision = decide(i)
+            changed |= decision != joins[i]
+            joins[i] = decision
+        if not changed:
+            break
+    return joined(0, len(pieces) - 1)

@@ -233,9 +233,25 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("arbejdsfælles", "skaber.", ""),            # a suffix and an ending: "fælles-skab-er"
     ("Undervisnings", "forløb", None),           # a linking "s": a compound's seam or two words
     ("Københavns", "Kommune", " "),              # a common genitive of its own
+    ("udarbejde", "metoder", " "),               # a word that starts no compound in the word list
+    ("nødvendige", "sociale", " "),
+    ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
+    ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
+
+
+def test_passives_and_words_the_document_prints_are_no_compound_heads():
+    lexicon = Lexicon.from_texts(["at forebygge og mindske mistrivsel", "det evalueres nu", "er kvalitativt god"])
+    assert resolve_cuts(f"forebygge{MAYBE_CUT}mistrivsel", lexicon) == "forebygge mistrivsel"
+    assert resolve_cuts(f"evalueres{MAYBE_CUT}kvalitativt", lexicon) == "evalueres kvalitativt"
+
+
+def test_a_word_cut_twice_is_decided_with_whole_words_on_both_sides():
+    lexicon = Lexicon.from_texts(["Økonomisk støtte til ekstra pædagogisk aktivitet"])
+    cell = f"støtte til ekstra{MAYBE_CUT}pædag{MAYBE_CUT}ogisk aktivitet"
+    assert resolve_cuts(cell, lexicon) == "støtte til ekstra pædagogisk aktivitet"
 
 
 def test_an_ending_that_is_a_function_word_goes_by_what_follows():
