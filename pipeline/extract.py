@@ -56,9 +56,9 @@ def _open(pdf_path: Path):
         cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
         name = type(cause).__name__
         if "Password" in name or "Encrypt" in name:
-            raise InputError(pdf_path, "the PDF is encrypted; decrypt it first") from None
+            raise InputError(pdf_path, "the PDF is encrypted; decrypt it first") from e
         detail = str(cause) or name
-        raise InputError(pdf_path, f"not a readable PDF, perhaps truncated or corrupt ({detail})") from None
+        raise InputError(pdf_path, f"not a readable PDF, perhaps truncated or corrupt ({detail})") from e
     if n == 0:
         raise InputError(pdf_path, "the PDF has no pages")
     return pdf
@@ -104,7 +104,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
             sample = range(first, min(n, first + settings.running_text_sample))
             running = running_text([pdf.pages[i] for i in sample], settings.layout)
             header = layout.learn_gutters(header, [w for i in sample for w in pdf.pages[i].extract_words()
-                                                   if w["top"] > header.bottom])
+                                                   if w["top"] > header.bottom], settings.layout)
             for i in sample:
                 results.append(_read_one(pdf, pdf_path, i, header, sections, settings.layout, running))
                 if progress:
@@ -119,7 +119,7 @@ def extract(pdf_path: Path, settings: ExtractSettings = DEFAULT_SETTINGS,
         raise InputError(pdf_path, f"no table with the expected header found (looked for the columns: {expected})")
 
     rest = list(range(len(results), n))
-    workers = _worker_count(settings.workers, len(rest), settings.pages_per_task)
+    workers = _worker_count(settings, len(rest))
     chunks = [rest[i:i + settings.pages_per_task] for i in range(0, len(rest), settings.pages_per_task)]
     jobs = [(pdf_path, chunk, header, sections, running, settings.layout) for chunk in chunks]
     if workers <= 1:
@@ -173,14 +173,13 @@ def running_text(pages: list, s: LayoutSettings) -> frozenset[str]:
     for page in pages:
         for key in set().union(*(layout.running_keys(m) for m in layout.margin_lines(page.chars, page.height, s))):
             seen[key] = seen.get(key, 0) + 1
-    return frozenset(k for k, count in seen.items() if count >= 2)
+    return frozenset(k for k, count in seen.items() if count >= s.running_min_pages)
 
 
-def _worker_count(wanted: int, pages: int, pages_per_task: int) -> int:
+def _worker_count(settings: ExtractSettings, pages: int) -> int:
     cores = os.cpu_count() or 1
-    workers = cores if wanted <= 0 else wanted
-    # a process pool costs more than it saves on a short document
-    return 1 if pages < 2 * pages_per_task else min(workers, cores * 2)
+    workers = cores if settings.workers <= 0 else settings.workers
+    return 1 if pages < settings.min_tasks_for_pool * settings.pages_per_task else min(workers, cores * 2)
 
 
 def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, s: LayoutSettings,
@@ -191,7 +190,8 @@ def _read_one(pdf, pdf_path: Path, index: int, header: Header | None, sections, 
     except InputError as e:
         raise e.with_path(pdf_path) from None
     except Exception as e:
-        raise InputError(pdf_path, f"page {index + 1} could not be read ({type(e).__name__}: {e})") from None
+        # the cause stays attached: `--debug` shows its traceback
+        raise InputError(pdf_path, f"page {index + 1} could not be read ({type(e).__name__}: {e})") from e
     finally:
         if close:
             page.close()  # frees the page's parsed objects: memory stays bounded by one page
@@ -234,7 +234,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     body_top = header.bottom if header else 0.0
 
     chars = layout.without_furniture(page.chars, page.height, running, s)
-    chars = [c for c in chars if c["top"] >= body_top - 0.5]
+    chars = [c for c in chars if c["top"] >= body_top - s.edge_slack]
     page_size = layout.mode_size(chars) or s.fallback_body_size
     table_left = table_header.spans[0][0] - 2 * page_size
     chars = [c for c in chars if (c["x0"] + c["x1"]) / 2 >= table_left]
@@ -248,8 +248,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                                         body_top, page_size, s)
     area_bottom = area_top if area_top is not None else page.height
 
-    table_chars = [c for c in chars if c["bottom"] <= area_bottom + 0.5]
-    note_chars = [c for c in chars if c["top"] >= area_bottom - 0.5] if area_top is not None else []
+    table_chars = [c for c in chars if c["bottom"] <= area_bottom + s.edge_slack]
+    note_chars = [c for c in chars if c["top"] >= area_bottom - s.edge_slack] if area_top is not None else []
     body_size = layout.mode_size(table_chars) or page_size
 
     vertical = [e for e in page.edges if e["orientation"] == "v" and e["top"] < area_bottom
@@ -268,7 +268,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                  if r["x1"] - r["x0"] >= s.row_rule_min_width_share * table_width
                  and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
     segments, ruled = split_rows(lines, row_rules, body_size, s)
-    line_height = _line_pitch(lines) or 1.2 * body_size
+    line_height = _line_pitch(lines) or s.fallback_line_pitch_ratio * body_size
     right_limits = _text_right_limits(lines, seps, table_right)
     # a renderer keeps the space at a wrap when most wrapped lines show it (some keep one now and then)
     keeps_spaces = sum(ln.trailing_space for ln in lines) >= s.kept_space_min_share * len(lines)
@@ -284,7 +284,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
             prev["bottom"], prev["open_ends"] = frag["bottom"], frag["open_ends"]
             continue
         fragments.append(frag)
-    resolve_markers(fragments, numbers)
+    resolve_markers(fragments, numbers, s.max_marker_readings)
     for order, frag in enumerate(fragments):
         frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height)
     return PageResult(page_no, header, fragments, footnotes)
@@ -314,7 +314,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float,
 
     bands: list[list[Line]] = []
     for ln in lines:
-        if bands and ln.top <= max(x.bottom for x in bands[-1]) + 0.05 * body_size:
+        if bands and ln.top <= max(x.bottom for x in bands[-1]) + s.band_overlap_ratio * body_size:
             bands[-1].append(ln)
         else:
             bands.append([ln])
@@ -327,11 +327,12 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float,
     for col in {ln.column for ln in lines}:
         col_lines = [ln for ln in lines if ln.column == col]
         in_cell.extend(g for a, b in zip(col_lines, col_lines[1:]) if 0 < (g := b.top - a.bottom) < body_size)
-    usual = statistics.median(in_cell) if len(in_cell) >= 5 else 0.25 * body_size
+    usual = (statistics.median(in_cell) if len(in_cell) >= s.min_gap_samples
+             else s.fallback_line_gap_ratio * body_size)
     rows: list[list[Line]] = [list(bands[0])]
     for gap, band in zip(gaps, bands[1:]):
         first_top = min(x.top for x in band)
-        starters = {x.column for x in band if abs(x.top - first_top) <= 0.3 * body_size}
+        starters = {x.column for x in band if abs(x.top - first_top) <= s.same_top_ratio * body_size}
         if gap > usual + s.row_gap_extra_ratio * body_size and (0 in starters or len(starters) >= 2):
             rows.append(list(band))
         else:
@@ -373,7 +374,7 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
     # A heading is a merged cell that may cross column boundaries: read it whole
     # (only when the row is short enough to be one).
     reading = ""
-    if sum(len(ln.text) for ln in seg) <= 2 * max(map(len, sections), default=0):
+    if sum(len(ln.text) for ln in seg) <= s.heading_max_length_ratio * max(map(len, sections), default=0):
         whole = layout.build_lines([c for ln in seg for c in ln.chars], body_size, s)
         reading = layout.norm(" ".join(ln.text for ln in whole))
     if reading.casefold() in sections:
@@ -450,7 +451,7 @@ def _fills_line(line: Line, right_limit: float, body_size: float, s: LayoutSetti
     return line.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
 
 
-def resolve_markers(fragments: list[dict], numbers: set[int]) -> None:
+def resolve_markers(fragments: list[dict], numbers: set[int], max_readings: int = LayoutSettings.max_marker_readings) -> None:
     """Write every footnote marker on the page as its own [^N], in place.
 
     Adjacent raised numbers print as one run ("1718" is 17 and 18, "12" may be
@@ -469,7 +470,7 @@ def resolve_markers(fragments: list[dict], numbers: set[int]) -> None:
         best, best_key, tried = None, None, 0
         for combo in itertools.product(*(runs[i][3] for i in open_runs)):
             tried += 1
-            if tried > 4096:  # pathological page: keep the first readings
+            if tried > max_readings:  # pathological page: keep the first readings
                 break
             trial = list(choice)
             for i, reading in zip(open_runs, combo):
@@ -523,7 +524,7 @@ def read_footnotes(chars: list[dict], page, page_no: int, s: LayoutSettings,
     if not lines:
         return []
     left = min(ln.x0 for ln in lines)
-    full_right = max(ln.x1 for ln in lines) - 2 * size
+    full_right = max(ln.x1 for ln in lines) - s.footnote_full_line_ratio * size
     links = [h for h in page.hyperlinks if h.get("uri")]
 
     notes: list[dict] = []

@@ -79,8 +79,8 @@ def margin_lines(chars: list[dict], page_height: float, s: LayoutSettings) -> li
             continue
         ids = {id(c) for c in ln.chars}
         others = [c for c in chars if id(c) not in ids and c["text"].strip()]
-        if ln.top > 0.5 * page_height:
-            gap = ln.top - max((c["bottom"] for c in others if c["bottom"] <= ln.top + 1), default=0.0)
+        if ln.top > s.page_head_share * page_height:
+            gap = ln.top - max((c["bottom"] for c in others if c["bottom"] <= ln.top + s.touch_tolerance), default=0.0)
             outermost = not any(c["top"] >= ln.bottom - 1 for c in others)
         else:
             gap = min((c["top"] for c in others if c["top"] >= ln.bottom - 1), default=page_height) - ln.bottom
@@ -196,7 +196,7 @@ def build_lines(chars: list[dict], body_size: float, s: LayoutSettings, column: 
     return lines
 
 
-def _drop_overlapping_spaces(chars: list[dict]) -> list[dict]:
+def _drop_overlapping_spaces(chars: list[dict], s: LayoutSettings) -> list[dict]:
     """Chars (sorted by x0) less the space chars printed over a glyph: some producers write
     a space at the position of the glyph after it, which is no gap between words."""
     out = []
@@ -204,14 +204,14 @@ def _drop_overlapping_spaces(chars: list[dict]) -> list[dict]:
         if c["text"] == " ":
             width = max(c["x1"] - c["x0"], 1e-6)
             near = [o for o in chars[max(0, i - 2):i + 3] if o["text"].strip()]
-            if any(min(c["x1"], o["x1"]) - max(c["x0"], o["x0"]) > 0.5 * width for o in near):
+            if any(min(c["x1"], o["x1"]) - max(c["x0"], o["x0"]) > s.space_overlap_share * width for o in near):
                 continue
         out.append(c)
     return out
 
 
 def _line_from_chars(chars: list[dict], markers: set[int], s: LayoutSettings, column: int) -> Line:
-    chars = _drop_overlapping_spaces(sorted(chars, key=lambda c: c["x0"]))
+    chars = _drop_overlapping_spaces(sorted(chars, key=lambda c: c["x0"]), s)
     out: list[str] = []
     prev = None
     in_marker = False
@@ -292,7 +292,7 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
                         key=lambda w: (w["top"], w["x0"])):
         height = start["bottom"] - start["top"]
         # a header cell may be vertically centred, so its first word can sit a line lower
-        near = [w for w in words if abs(w["top"] - start["top"]) <= 1.5 * height]
+        near = [w for w in words if abs(w["top"] - start["top"]) <= s.header_centring_ratio * height]
         anchors, x = [start], start["x1"]
         for first in firsts[1:]:
             cands = [w for w in near if _starts_label(w["text"], first) and w["x0"] >= x]
@@ -305,9 +305,9 @@ def find_header(words: list[dict], labels: tuple[str, ...], s: LayoutSettings) -
         spans = []
         bottom = start["top"]
         for i, (label, anchor) in enumerate(zip(labels, anchors)):
-            x_left = anchor["x0"] - 0.5
-            x_right = anchors[i + 1]["x0"] - 0.5 if i + 1 < len(anchors) else float("inf")
-            got = _read_label(words, anchor, x_left, x_right, label)
+            x_left = anchor["x0"] - s.edge_slack
+            x_right = anchors[i + 1]["x0"] - s.edge_slack if i + 1 < len(anchors) else float("inf")
+            got = _read_label(words, anchor, x_left, x_right, label, s)
             if not got:
                 break
             spans.append((min(w["x0"] for w in got), max(w["x1"] for w in got)))
@@ -330,7 +330,7 @@ def partial_header(words: list[dict], labels: tuple[str, ...], min_found: int = 
     return None
 
 
-def _read_label(words, anchor, x_left, x_right, label):
+def _read_label(words, anchor, x_left, x_right, label, s: LayoutSettings):
     """The words of a header cell from its first word on, in reading order.
 
     Compared without spaces, so a label that a narrow cell broke inside a
@@ -340,9 +340,9 @@ def _read_label(words, anchor, x_left, x_right, label):
     height = anchor["bottom"] - anchor["top"]
     target = "".join(label.split())
     cell = [w for w in words
-            if x_left <= w["x0"] < x_right and anchor["top"] - 0.3 * height <= w["top"]
-            and w["top"] <= anchor["top"] + (len(target) / 3 + 1) * 1.6 * height]
-    cell.sort(key=lambda w: (round(w["top"] / (0.5 * height)), w["x0"]))
+            if x_left <= w["x0"] < x_right and anchor["top"] - s.same_top_ratio * height <= w["top"]
+            and w["top"] <= anchor["top"] + (len(target) / s.header_words_per_line + 1) * s.header_line_pitch_ratio * height]
+    cell.sort(key=lambda w: (round(w["top"] / (s.header_row_ratio * height)), w["x0"]))
     got, text = [], ""
     for w in cell[cell.index(anchor):] if anchor in cell else []:
         text += w["text"]
@@ -374,30 +374,31 @@ def column_separators(header: Header, vertical_edges: list[dict], body_words: li
         elif header.gutters:
             seps.append(header.gutters[i])
         else:
-            seps.append(_emptiest_x(body_words, left_end, right_start))
+            seps.append(_emptiest_x(body_words, left_end, right_start, s))
     return seps
 
 
-def learn_gutters(header: Header, words: list[dict]) -> Header:
+def learn_gutters(header: Header, words: list[dict], s: LayoutSettings) -> Header:
     """The header with its column boundaries read off `words` from several pages: one page may
     hold too few lines to show where a narrow gutter between unruled columns lies."""
-    gutters = tuple(_emptiest_x(words, left_end, right_start)
+    gutters = tuple(_emptiest_x(words, left_end, right_start, s)
                     for (_, left_end), (right_start, _) in zip(header.spans, header.spans[1:]))
     return replace(header, gutters=gutters)
 
 
-def _emptiest_x(words: list[dict], lo: float, hi: float, step: float = 0.5) -> float:
+def _emptiest_x(words: list[dict], lo: float, hi: float, s: LayoutSettings) -> float:
     """Where the column that starts after `lo` (the end of one header text) begins: just left of
     its aligned left text edge (the x most words in [lo, hi] start at, where few words cross),
     else the middle of the widest stretch that the fewest words cross."""
     if hi <= lo:
         return hi
+    step = s.gutter_step
     starts = Counter(round(w["x0"] / step) for w in words if lo < w["x0"] <= hi + step)
     if starts:
         key, count = max(starts.items(), key=lambda kv: (kv[1], kv[0]))  # ties: the rightmost
         edge = key * step
         crossing = sum(1 for w in words if w["x0"] < edge - step < w["x1"])
-        if count >= 3 and crossing * 4 <= count:
+        if count >= s.gutter_min_words and crossing <= s.gutter_max_crossing_share * count:
             return edge - step
     n = int((hi - lo) / step) + 1
     counts = [0] * n
@@ -427,7 +428,8 @@ def split_columns(chars: list[dict], seps: list[float], body_size: float, s: Lay
     run_column, prev = None, None
     for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         if is_marker_char(c, body_size, s):
-            glued = prev is not None and abs(prev["top"] - c["top"]) < 1 and c["x0"] - prev["x1"] < 0.3 * c["size"]
+            glued = (prev is not None and abs(prev["top"] - c["top"]) < s.touch_tolerance
+                     and c["x0"] - prev["x1"] < s.marker_glue_gap_ratio * c["size"])
             if run_column is None or not glued:
                 run_column = column_of(c["x0"], seps)
             columns[run_column].append(c)
@@ -469,13 +471,14 @@ def footnote_area_top(rules: list[dict], chars: list[dict], table_left: float, t
     """
     candidates = [r for r in rules if r["top"] > body_top
                   and r["x1"] - r["x0"] <= s.footnote_rule_max_width_share * table_width
-                  and abs(r["x0"] - table_left) <= 2 * body_size]
+                  and abs(r["x0"] - table_left) <= s.footnote_rule_reach_ratio * body_size]
     # only the text around and below the candidates is read into lines
     lowest = min((r["top"] for r in candidates), default=None)
     near = [c for c in chars if lowest is not None and c["bottom"] >= lowest - body_size]
     lines = build_lines(near, body_size, s) if near else []
     for r in candidates:
-        underline = any(ln.x0 - 1 <= r["x0"] <= ln.x1 and 0 <= r["top"] - ln.bottom <= 0.4 * body_size
+        underline = any(ln.x0 - s.touch_tolerance <= r["x0"] <= ln.x1
+                        and 0 <= r["top"] - ln.bottom <= s.underline_max_gap_ratio * body_size
                         for ln in lines)
         below = [ln for ln in lines if ln.top > r["top"]]
         if underline or not below:
@@ -487,12 +490,12 @@ def footnote_area_top(rules: list[dict], chars: list[dict], table_left: float, t
     # follow each other closely and start at the left margin; it starts with a numbered line.
     top, prev = None, None
     for ln in sorted(lines, key=lambda ln: ln.top, reverse=True):
-        if ln.top <= body_top or ln.x0 > table_left + 3 * body_size:
+        if ln.top <= body_top or ln.x0 > table_left + s.footnote_indent_ratio * body_size:
             break
-        if prev is not None and prev.top - ln.bottom > 0.8 * body_size:
+        if prev is not None and prev.top - ln.bottom > s.footnote_block_gap_ratio * body_size:
             break
         if _starts_with_number(ln):
-            top = ln.top - 0.1 * body_size
+            top = ln.top - s.footnote_top_pad_ratio * body_size
         prev = ln
     return top
 

@@ -47,13 +47,73 @@ class LayoutSettings:
     margin_band_share: float = 0.15
     # Body size (points) assumed for a page whose text gives none.
     fallback_body_size: float = 9.0
+    # Slack (points) for chars on a boundary (header bottom, footnote area top, column start):
+    # PDF coordinates of one line's glyphs differ by rounding.
+    edge_slack: float = 0.5
+    # Two chars whose tops (or a char's bottom and a line's top) differ by less than this many
+    # points sit on one line; a marker glued to the word before it is closer than
+    # marker_glue_gap_ratio of its size.
+    touch_tolerance: float = 1.0
+    marker_glue_gap_ratio: float = 0.3
+    # A space char overlapping a letter by this share of its width is a renderer's duplicate.
+    space_overlap_share: float = 0.5
+    # Line pitch (share of body size) assumed on a page with too few lines to measure it:
+    # the usual leading.
+    fallback_line_pitch_ratio: float = 1.2
+    # A line starting less than this share of the body size below a band of lines belongs to it.
+    band_overlap_ratio: float = 0.05
+    # The usual gap between a cell's lines is measured from at least this many gaps, else
+    # assumed to be this share of the body size.
+    min_gap_samples: int = 5
+    fallback_line_gap_ratio: float = 0.25
+    # Lines (or words) whose tops differ by less than this share of the body size (or word
+    # height) start together: the columns that start a row, the lines of a header label.
+    same_top_ratio: float = 0.3
+    # A header cell may be vertically centred: its first word can sit this many word heights lower.
+    header_centring_ratio: float = 1.5
+    # A header label of n words wraps onto at most n / header_words_per_line + 1 lines, each
+    # header_line_pitch_ratio word heights apart; its words are read in rows of half a height.
+    header_words_per_line: int = 3
+    header_line_pitch_ratio: float = 1.6
+    header_row_ratio: float = 0.5
+    # Column gutters without rules are found on a grid of this many points: the x where at least
+    # gutter_min_words words start and at most gutter_max_crossing_share as many words cross.
+    gutter_step: float = 0.5
+    gutter_min_words: int = 3
+    gutter_max_crossing_share: float = 0.25
+    # Page furniture: a margin line in this share of the page height from its top is a header,
+    # below it a footer.
+    page_head_share: float = 0.5
+    # The footnote separator starts within this many body sizes of the table's left edge, and a
+    # rule this close (body sizes) below a line underlines it (a link, not a separator).
+    footnote_rule_reach_ratio: float = 2.0
+    underline_max_gap_ratio: float = 0.4
+    # Without a separator, the footnote block is the lines at the page foot that start within
+    # footnote_indent_ratio body sizes of the left edge and follow each other with gaps below
+    # footnote_block_gap_ratio; its top lies footnote_top_pad_ratio above its first line.
+    footnote_indent_ratio: float = 3.0
+    footnote_block_gap_ratio: float = 0.8
+    footnote_top_pad_ratio: float = 0.1
+    # A footnote line reaching within this many body sizes of the widest footnote line is full:
+    # its text goes on on the next line.
+    footnote_full_line_ratio: float = 2.0
+    # Margin text recurring on this many sampled pages is running text (a header, a footer).
+    running_min_pages: int = 2
+    # A row is read as a section heading only when its text is at most this many times as long
+    # as the longest heading listed.
+    heading_max_length_ratio: float = 2.0
+    # Marker runs that can be read several ways ("1718": 17 and 18, or 1718) are tried together
+    # up to this many combinations per page; past it, the first readings stand.
+    max_marker_readings: int = 4096
 
 
 @dataclass(frozen=True)
 class ExtractSettings:
     layout: LayoutSettings = LayoutSettings()
-    # Worker processes for page-parallel extraction (0 = one per core).
+    # Worker processes for page-parallel extraction (0 = one per core); no pool for a document
+    # shorter than this many tasks (a process pool costs more than it saves).
     workers: int = 0
+    min_tasks_for_pool: int = 2
     # Pages a worker reads per task: small enough for even load and progress, large enough
     # that opening the PDF in the worker is cheap beside reading the pages.
     pages_per_task: int = 8

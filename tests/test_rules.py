@@ -304,7 +304,7 @@ def test_an_unruled_column_starts_at_its_aligned_text_edge():
         gap = 3.0 + (i % 5)                         # word gaps as wide as the gutter and wider
         words += [{"x0": 40.0, "x1": 85.0 + i % 7, "top": top}, {"x0": 85.0 + i % 7 + gap, "x1": 137.5, "top": top},
                   {"x0": 140.0, "x1": 180.0, "top": top}]
-    [gutter] = learn_gutters(header, words).gutters
+    [gutter] = learn_gutters(header, words, LayoutSettings()).gutters
     assert 137.5 < gutter < 140.0
 
 
