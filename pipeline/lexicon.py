@@ -208,8 +208,10 @@ class Lexicon:
         two, " " when they are two words, None when the vocabulary cannot tell."""
         words = after.split()
         token = words[0] if words else ""
+        if before.endswith("/"):
+            return ""  # no space after a slash ("Samtale/" / "behandling"), as at any line break
         # of "børn/børnefamilier", the word at the break is "børnefamilier"
-        before, token = before.rsplit("/", 1)[-1] or before, token.split("/", 1)[0] or token
+        before, token = before.rsplit("/", 1)[-1], token.split("/", 1)[0] or token
         a, b = core(before), core(token)
         if a.isalpha() and len(a) > 1 and before.strip("([").isupper() and b.islower():
             return " "  # a word in capitals ("HUSRUM") is not cut into lowercase

@@ -228,6 +228,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("Socialt", "forum", " "),                   # nor does a neuter adjective
     ("pædagogiske", "projekter", " "),
     ("børn/børnefamilier", "med", " "),          # the word at the break is the last of a slash pair
+    ("Samtale/", "behandling", ""),              # no space after a slash
     ("HUSRUM", "er en", " "),                    # a word in capitals is not cut into lowercase
     ("målgruppe", "ns behov", ""),               # "-ns" follows a vowel
     ("arbejdsfælles", "skaber.", ""),            # a suffix and an ending: "fælles-skab-er"
