@@ -168,6 +168,11 @@ class Lexicon:
             return not word.endswith("es") or word[:-1].endswith(_endings("suffix"))
         return word.endswith("e") and self.heads_compound(word)
 
+    def inflected(self, word: str) -> bool:
+        """A listed word with an inflection ("kvalitativ-t", "afhjælpe-s")."""
+        return any(word.endswith(e) and len(word) - len(e) >= MIN_STEM and self.known(word[:-len(e)])
+                   and _ending(word[:-len(e)], e) for e in _endings("inflection"))
+
     def heads_compound(self, head: str) -> bool:
         """Is `head` the first part of a compound the document prints or the word list holds?"""
         for words in (self.sorted_words, _sorted_danish_words()):
@@ -223,7 +228,7 @@ class Lexicon:
         if pair != joined:
             return " " if pair else ""
         # a finished word form ("netværksopbyggende") is a word, listed or not
-        known_a = max(self.score(a), COMPOUND) if self.finished(a) else self.score(a)
+        known_a = max(self.score(a), COMPOUND if self.finished(a) else UNKNOWN, KNOWN if self.inflected(a) else UNKNOWN)
         # A word and an ending it can take ("Evaluering" / "en", "Folkesund" / "hed") is as good a
         # word as the first (the word list lacks many inflected forms).
         # (An ending that is also a function word is that word where the document prints it with
@@ -234,7 +239,8 @@ class Lexicon:
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
-        parts = min(known_a, self.score(b))
+        # the next word may be an inflected form the list lacks ("kvalitativ-t")
+        parts = min(known_a, max(self.score(b), KNOWN if self.inflected(b) else UNKNOWN))
         if whole > parts:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
