@@ -192,7 +192,18 @@ class Lexicon:
             return min(self.score(part) for part in word.split("-") if part) if word.strip("-") else UNKNOWN
         if self.known(word):
             return KNOWN
-        return COMPOUND if self._compound(word) else UNKNOWN
+        return COMPOUND if self._compound(word) or self.derived(word) else UNKNOWN
+
+    def derived(self, word: str) -> bool:
+        """A word made with a suffix (and maybe an ending) from a listed word or verb stem:
+        "italesætt-else" (italesætte), "folkesund-hed-en"."""
+        for x in _endings("suffix"):
+            for e in ("", *_endings("inflection")):
+                if word.endswith(x + e):
+                    stem = word[:len(word) - len(x + e)]
+                    if len(stem) >= MIN_PART and (self.known(stem) or self.known(stem + "e")):
+                        return True
+        return False
 
     def _compound(self, word: str, depth: int = 0) -> bool:
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
@@ -234,8 +245,10 @@ class Lexicon:
         # (An ending that is also a function word is that word where the document prints it with
         # the word that follows: "livssituation" / "en mulighed", but "Evaluering" / "en viser".)
         following = core(words[1]) if len(words) > 1 and token.isalpha() else ""
+        # (The list holds the inflected forms of its common words: "derudover" / "er" is two.)
         ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, FUNCTION_ZIPF)
-                                          and self.follows(b, following))
+                                          and self.follows(b, following)) and not (
+            _zipf_at_least(a, COMMON_ZIPF) and not self.known(a + b))
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form

@@ -238,6 +238,8 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("nødvendige", "sociale", " "),
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
+    ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
+    ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
