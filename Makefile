@@ -55,11 +55,12 @@ links: setup
 bench: setup
 	$(PY) bench/benchmark.py --out bench/results
 
-# layout fuzzing: N seeded re-typesettings of the golden table, scored cell by cell (tests/fuzz)
+# layout fuzzing: N seeded re-typesettings of the golden table, scored cell by cell (tests/fuzz);
+# FUZZ_ARGS="--keep DIR --reuse" keeps the PDFs and scores kept ones again without typesetting
 N ?= 40
 START ?= 0
 fuzz: setup
-	$(PY) -m tests.fuzz.run --n $(N) --start $(START) --out tests/fuzz/results
+	$(PY) -m tests.fuzz.run --n $(N) --start $(START) --out tests/fuzz/results $(FUZZ_ARGS)
 
 test: setup
 	$(PY) -m pytest
