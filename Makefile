@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
-SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
+SRC    := $(wildcard pipeline/*.py) $(wildcard pipeline/reference_data/*.csv)
 CLI    := $(PY) -m pipeline
 
 .PHONY: setup run extract assemble normalise export validate report diff links bench fuzz test clean

@@ -1,6 +1,6 @@
 """How an initiative reaches people (`delivery`), from its geography and content cells.
 
-The terms of `schemas/reference/delivery_terms.csv` are matched case-insensitively, longest first, each span of
+The terms of `pipeline/reference_data/delivery_terms.csv` are matched case-insensitively, longest first, each span of
 text read once: "onlinechat" is a chat, not also online; a phrase of kind `ignore` ("digitale fællesskaber" as
 the topic of a course) hides the channel words inside it. A term matches as a whole `word`, at the `start` of a
 word (Danish compounds: "telefonrådgivning"), or as a `part` of a word ("fællesskabsportal").

@@ -1,9 +1,10 @@
-"""Reference data (schemas/reference/*.csv), loaded through one module."""
+"""Reference data (pipeline/reference_data/*.csv, package data), loaded through one module."""
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -15,13 +16,20 @@ if TYPE_CHECKING:  # the rule modules import this one; load them only when asked
     from .intervention_types import Vocabulary
     from .names import OrganisationRules
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "schemas" / "reference"
+# a resource, not a path next to the sources: an installed package (wheel, zip) finds it too
+REFERENCE_DATA = resources.files(__package__) / "reference_data"
+
+
+def files() -> list:
+    """The reference CSVs, by name (what the stage cache fingerprints)."""
+    return sorted((f for f in REFERENCE_DATA.iterdir() if f.name.endswith(".csv")), key=lambda f: f.name)
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> pd.DataFrame:
     """A reference table by file stem, all columns as strings (empty = missing)."""
-    return pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype="string", keep_default_na=False)
+    data = (REFERENCE_DATA / f"{name}.csv").read_bytes()
+    return pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
 
 
 def section_labels() -> dict[str, str]:
