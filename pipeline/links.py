@@ -1,5 +1,7 @@
-"""Link health: every distinct footnote URL of a processed release checked over HTTP.
+"""Footnote links: which URLs are usable web addresses, and their health checked over HTTP.
 
+    url_problem(url)                   -> why a URL cannot be used (None: it parses as a web address)
+    has_working_link(initiatives, fn)  -> per initiative: one of its footnotes has a usable URL
     link_targets(footnotes)            -> url, footnote_numbers, initiative_ids (one row per URL)
     check_urls(urls, settings)         -> one result dict per URL (the network part, asyncio + httpx)
     link_status(targets, results, ...) -> the published table, with the history of the previous check
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 import socket
 import ssl
 import time
@@ -26,18 +29,41 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlparse, urlsplit
 
 import pandas as pd
 
 from . import __version__
 from .errors import InputError
 from .metadata import LINK_STATUS, LINK_OK, LINK_BROKEN
-from .normalise import url_problem
 from .settings import LINKS, LinkSettings
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 Progress = Callable[[int, int], None]
+LOCAL_PATH = re.compile(r"^(file:|\.\./|\.\\|[A-Za-z]:[\\/])|/Users/|\\Users\\", re.I)
+
+
+# ---------------------------------------------------------------- usable URLs: pure
+
+
+def url_problem(url: str | None) -> str | None:
+    """Why a footnote URL cannot be used, or None when it parses as a web address."""
+    if not url:
+        return "no URL"
+    if LOCAL_PATH.search(url):
+        return "a local file path, not a web address"
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "no http(s) scheme and host"
+    return None
+
+
+def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.Series:
+    """Per initiative: at least one of its footnotes has an http(s) URL with a host."""
+    usable = footnotes["url"].map(lambda u: url_problem(None if pd.isna(u) else str(u)) is None)
+    linked = set(footnotes.loc[usable.astype(bool), "initiative_id"].dropna().astype(int))
+    return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
+
 
 
 # ---------------------------------------------------------------- targets: pure

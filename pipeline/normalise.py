@@ -8,9 +8,7 @@ intervention_types.py. Every guess and gap becomes a quality item.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -19,12 +17,10 @@ from .ages import SectionBand, parse_age
 from .delivery import DeliveryRules, is_remote, parse_delivery
 from .geography import Gazetteer, parse_geography
 from .intervention_types import Vocabulary, split_types
+from .links import url_problem
 from .metadata import INITIATIVE_INTERVENTION_TYPES, INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY
 from .names import OrganisationRules, parse_name
 from .store import typed
-
-LOCAL_PATH = re.compile(r"^(file:|\.\./|\.\\|[A-Za-z]:[\\/])|/Users/|\\Users\\", re.I)
-
 
 @dataclass(frozen=True)
 class Params:
@@ -51,25 +47,6 @@ class Normalised:
     municipalities: pd.DataFrame
     intervention_types: pd.DataFrame
     quality: pd.DataFrame
-
-
-def url_problem(url: str | None) -> str | None:
-    """Why a footnote URL cannot be used, or None when it parses as a web address."""
-    if not url:
-        return "no URL"
-    if LOCAL_PATH.search(url):
-        return "a local file path, not a web address"
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "no http(s) scheme and host"
-    return None
-
-
-def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.Series:
-    """Per initiative: at least one of its footnotes has an http(s) URL with a host."""
-    usable = footnotes["url"].map(lambda u: url_problem(None if pd.isna(u) else str(u)) is None)
-    linked = set(footnotes.loc[usable.astype(bool), "initiative_id"].dropna().astype(int))
-    return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
 
 
 def has_documentation(initiatives: pd.DataFrame) -> pd.Series:

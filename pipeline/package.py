@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .metadata import PACKAGE, TABLES, Field
+from .metadata import PACKAGE, TABLES, TYPES, Field
 from .source import sha256_of
 
 # Files of the release made from the tables for people rather than programs: (file, format, mediatype, description)
@@ -17,19 +17,15 @@ VIEWS = (
     ("bilag3_initiativer.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      "The tables as an Excel workbook: an 'Om data' sheet, a sheet per table and the codebook."),
 )
-CSV_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
 def _field(f: Field, fmt: str) -> dict:
     out = {"name": f.name, "description": f.description}
-    if f.type.startswith("list<"):
-        if fmt == "csv":
-            out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
-        else:
-            out.update(type="array")
+    if f.is_list and fmt == "csv":
+        out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
     else:
-        out["type"] = CSV_TYPES[f.type]
-    if not f.nullable and not f.type.startswith("list<"):
+        out["type"] = TYPES[f.type].frictionless
+    if not f.nullable and not f.is_list:
         out["constraints"] = {"required": True}
     return out
 

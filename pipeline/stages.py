@@ -21,7 +21,6 @@ A stage whose inputs, code and outputs are as on its last run is skipped
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Callable
@@ -37,6 +36,7 @@ from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise as normalise_fn
+from .release import RELEASE_JSON, QUALITY_JSON, read_meta, write_meta
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source, pdf_date
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
@@ -144,16 +144,6 @@ def release_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return {name: len(df) for name, df in tables.items()}
 
 
-def previous_release(out: Path) -> dict:
-    path = out / "release.json"
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"not valid JSON ({e})") from None
-
-
 def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: float) -> list[str]:
     """Tables that lost more than `max_shrink` of their rows since the previous release."""
     out = []
@@ -166,7 +156,7 @@ def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: f
 
 
 EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), "quality_report.md",
-            "quality_report.json", "release.json", "datapackage.json", "codebook.md", "report.html", "explorer.html",
+            QUALITY_JSON, RELEASE_JSON, "datapackage.json", "codebook.md", "report.html", "explorer.html",
             WORKBOOK]
 
 
@@ -189,7 +179,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
     quality, meta = _read(interim / "quality.parquet")
     schemas.require("export", schemas.check_release(tables, quality))
     counts = release_counts(tables)
-    previous = previous_release(out)
+    previous = read_meta(out)
     if not allow_shrink:
         shrunk = check_shrink(counts, previous.get("counts", {}), RELEASE.max_shrink)
         if shrunk:
@@ -208,7 +198,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
         release = {"pipeline_version": __version__, **meta, "counts": counts,
                    "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
                        "source_sha256") else previous.get("previous_counts", {})}
-        (tmp / "release.json").write_text(json.dumps(release, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_meta(tmp, release)
         # the explorer and the workbook are listed in the data package: written before it
         write_explorer(tmp, previous=out)
         write_workbook(tmp)
