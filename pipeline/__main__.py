@@ -137,6 +137,14 @@ def diff(old: Path = typer.Argument(..., help="Processed folder of the earlier r
 
 
 @app.command()
+def schemas(out: Path = typer.Option(Path("schemas"), "--out", help="Folder for the published schemas.")) -> None:
+    """Write the published schemas (Frictionless Table Schema JSON and Pandera YAML per table) from metadata.py."""
+    from .table_schemas import write_all
+
+    _guard(lambda: log(f"schemas: wrote {len(write_all(out))} files to {out}"))
+
+
+@app.command()
 def links(out: Path = OUT,
           concurrency: int = typer.Option(LINKS.concurrency, "--concurrency", help="Requests in flight at once."),
           per_host: int = typer.Option(LINKS.per_host, "--per-host", help="Requests in flight to one host."),

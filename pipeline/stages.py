@@ -30,7 +30,7 @@ import pandas as pd
 from . import __version__
 from . import assemble as assemble_mod
 from . import extract as extract_mod
-from . import cache, package, quality_report
+from . import cache, datapackage, quality_report
 from . import diff as diff_mod
 from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
@@ -202,7 +202,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
         # the explorer and the workbook are listed in the data package: written before it
         write_explorer(tmp, previous=out)
         write_workbook(tmp)
-        package.write(tmp, meta)
+        datapackage.write(tmp, meta)
         # the previous release is what `out` holds until the staged files replace it
         diff_mod.write_release_changes(out, tmp, log)
         write_report(tmp, links=links)

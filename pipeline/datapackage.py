@@ -19,7 +19,8 @@ VIEWS = (
 )
 
 
-def _field(f: Field, fmt: str) -> dict:
+def field_descriptor(f: Field, fmt: str) -> dict:
+    """A field of a Table Schema: for the CSV (list columns as joined text) or the Parquet file."""
     out = {"name": f.name, "description": f.description}
     if f.is_list and fmt == "csv":
         out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
@@ -30,7 +31,7 @@ def _field(f: Field, fmt: str) -> dict:
     return out
 
 
-def datapackage(folder: Path, meta: dict[str, str]) -> dict:
+def package_descriptor(folder: Path, meta: dict[str, str]) -> dict:
     """The package for the tables in `folder`, with each file's size and sha256.
 
     The Parquet files are listed as files, not tables: frictionless reads
@@ -50,7 +51,7 @@ def datapackage(folder: Path, meta: dict[str, str]) -> dict:
                 "description": PACKAGE["tables"][name],
                 "bytes": path.stat().st_size,
                 "hash": f"sha256:{sha256_of(path)}",
-                "schema": {"fields": [_field(f, fmt) for f in fields]},
+                "schema": {"fields": [field_descriptor(f, fmt) for f in fields]},
             }
             if fmt == "csv":
                 res.update(mediatype="text/csv", encoding="utf-8-sig")
@@ -94,5 +95,5 @@ def codebook(meta: dict[str, str]) -> str:
 
 def write(folder: Path, meta: dict[str, str]) -> None:
     (folder / "datapackage.json").write_text(
-        json.dumps(datapackage(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(package_descriptor(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (folder / "codebook.md").write_text(codebook(meta), encoding="utf-8")
