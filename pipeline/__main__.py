@@ -84,8 +84,8 @@ def assemble(interim: Path = INTERIM, force: bool = FORCE) -> None:
     _guard(stages.assemble, interim, log, force)
 
 
-@app.command()
-def normalise(interim: Path = INTERIM, force: bool = FORCE) -> None:
+@app.command("normalise")
+def normalise_command(interim: Path = INTERIM, force: bool = FORCE) -> None:
     """Names, organisations, ages, municipalities and intervention types as typed columns."""
     _guard(stages.normalise, interim, log, force)
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the rule modules import this one; load them only when asked
     from .delivery import DeliveryRules
     from .geography import Gazetteer
     from .intervention_types import Vocabulary
-    from .names import OrganisationRules
+    from .organisations import OrganisationRules
 
 # a resource, not a path next to the sources: an installed package (wheel, zip) finds it too
 REFERENCE_DATA = resources.files(__package__) / "reference_data"
@@ -48,7 +48,7 @@ def section_bands() -> dict[str, "SectionBand"]:
 
 
 def organisation_rules() -> "OrganisationRules":
-    from .names import OrganisationRules
+    from .organisations import OrganisationRules
 
     df = load("organisation_phrases")
     return OrganisationRules(prefixes=tuple(df.loc[df["kind"] == "prefix", "phrase"]),

@@ -35,7 +35,7 @@ from . import diff as diff_mod
 from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
-from .normalise import Params, normalise as normalise_fn
+from .normalise import Params, normalise_initiatives
 from .release import RELEASE_JSON, QUALITY_JSON, read_meta, write_meta
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source, pdf_date
@@ -125,7 +125,7 @@ def _normalise(interim: Path, log: Log) -> None:
     from . import schemas
     initiatives, meta = _read(interim / "assembled.parquet")
     footnotes, _ = _read(interim / "footnotes.parquet")
-    result = normalise_fn(initiatives, footnotes, Params.from_reference())
+    result = normalise_initiatives(initiatives, footnotes, Params.from_reference())
     schemas.require("normalise", schemas.check_table("initiatives", result.initiatives)
                     + schemas.check_table("initiative_municipalities", result.municipalities)
                     + schemas.check_table("initiative_intervention_types", result.intervention_types))
