@@ -117,7 +117,7 @@ def validate(out: Path = OUT) -> None:
 @app.command()
 def report(out: Path = OUT) -> None:
     """Write OUT/report.html: charts and quality items of a processed release, one self-contained page."""
-    from .report import write_report
+    from .report_page import write_report
 
     _guard(lambda: log(f"report: wrote {write_report(out)}"))
 

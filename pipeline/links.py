@@ -428,10 +428,10 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
         progress: Progress | None = None, now: datetime | None = None) -> pd.DataFrame:
     """Check the footnote URLs of the release in `out`; write link_status and refresh the reports."""
     from . import quality_report
-    from .report import write_report
+    from .report_page import write_report
     from .store import read_parquet, staged_dir, write_csv, write_parquet
 
-    from .report import INPUTS
+    from .report_page import INPUTS
 
     out = Path(out)
     for name in ("footnotes.parquet", *INPUTS):   # all that the reports need, before any request

@@ -72,9 +72,10 @@ class Field:
         return TYPES[self.type].pandas is None
 
 
-def initiative_ref(description: str, nullable: bool = False, always_set: bool = False) -> Field:
-    """The `initiative_id` column of a table whose rows belong to an initiative."""
-    return Field("initiative_id", "integer", description, nullable=nullable, always_set=always_set)
+def initiative_id(description: str, **constraints) -> Field:
+    """The `initiative_id` column: the initiatives' key, and the reference to it of every table whose rows
+    belong to an initiative."""
+    return Field("initiative_id", "integer", description, **constraints)
 
 
 # The seven columns of the Bilag 3 table, in source order, with the header text
@@ -106,7 +107,7 @@ URL_PATTERN = r"^https?://[^/\s]+\.[^/\s]+"
 
 # What the assemble stage writes: one row per initiative, source text only.
 ASSEMBLED: tuple[Field, ...] = (
-    Field("initiative_id", "integer", "Position of the initiative in the document, 1..n.", unique=True, minimum=1),
+    initiative_id("Position of the initiative in the document, 1..n.", unique=True, minimum=1),
     Field("section", "string", "Age section heading the initiative stands under.", reference=SECTIONS),
     *SOURCE_COLUMNS,
     Field("page_start", "integer", "PDF page (1-based) where the initiative's row starts.", minimum=1),
@@ -158,14 +159,14 @@ NORMALISED: tuple[Field, ...] = (
 INITIATIVES: tuple[Field, ...] = ASSEMBLED + NORMALISED
 
 INITIATIVE_MUNICIPALITIES: tuple[Field, ...] = (
-    initiative_ref("Initiative."),
+    initiative_id("Initiative."),
     Field("municipality_code", "string", "3-digit kommunekode.", reference=MUNICIPALITY_CODES),
     Field("municipality", "string", "Official municipality name."),
     Field("region", "string", "Region the municipality lies in."),
 )
 
 INITIATIVE_INTERVENTION_TYPES: tuple[Field, ...] = (
-    initiative_ref("Initiative."),
+    initiative_id("Initiative."),
     Field("intervention_type", "string", "Canonical intervention type (Danish).", reference=INTERVENTION_TYPES),
     Field("label_en", "string", "English label of the type.", not_blank=True),
 )
@@ -173,14 +174,14 @@ INITIATIVE_INTERVENTION_TYPES: tuple[Field, ...] = (
 QUALITY: tuple[Field, ...] = (
     Field("check", "string", "What was found: ambiguous_age, unknown_place, no_organisation, ...; "
                              "suspect_* for rows that look merged or split."),
-    initiative_ref("Initiative concerned, if any.", nullable=True),
+    initiative_id("Initiative concerned, if any.", nullable=True),
     Field("name", "string", "Name of the initiative, if any.", nullable=True),
     Field("detail", "string", "The text that caused the item."),
 )
 
 FOOTNOTES: tuple[Field, ...] = (
     Field("number", "integer", "Footnote number as printed.", unique=True, minimum=1),
-    initiative_ref("Initiative whose row holds the footnote's marker.", nullable=True, always_set=True),
+    initiative_id("Initiative whose row holds the footnote's marker.", nullable=True, always_set=True),
     Field("column", "string", "Source column whose cell holds the marker.", nullable=True, always_set=True,
           enum=SOURCE_COLUMN_NAMES),
     Field("text", "string", "Footnote text without its number, whitespace collapsed.", not_blank=True),

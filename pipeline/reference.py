@@ -65,23 +65,25 @@ def vocabulary() -> "Vocabulary":
     return Vocabulary(tuple(sorted(set(spellings))))
 
 
+def place_names() -> list[tuple[str, str, str]]:
+    """Every place name the reference files list, as (name, kind, value), duplicates kept: areas, regions and
+    their aliases, gazetteer places, municipality aliases, municipalities, in that order."""
+    names = [(r.area, "area", "") for r in load("areas").itertuples()]
+    for r in load("regions").itertuples():
+        names += [(n, "region", r.region) for n in [r.region, *filter(None, r.aliases.split(";"))]]
+    names += [(r.place, "place", r.municipality_code) for r in load("gazetteer").itertuples()]
+    names += [(r.alias, "alias", r.municipality_code) for r in load("municipality_aliases").itertuples()]
+    names += [(r.municipality, "municipality", r.municipality_code) for r in load("municipalities").itertuples()]
+    return names
+
+
 @lru_cache(maxsize=None)
 def gazetteer() -> "Gazetteer":
     from .geography import Gazetteer
 
     mun = load("municipalities")
-    names: dict[str, tuple[str, str]] = {}
-    for r in load("areas").itertuples():
-        names[r.area] = ("area", "")
-    for r in load("regions").itertuples():
-        for n in [r.region, *filter(None, r.aliases.split(";"))]:
-            names[n] = ("region", r.region)
-    for r in load("gazetteer").itertuples():
-        names[r.place] = ("place", r.municipality_code)
-    for r in load("municipality_aliases").itertuples():
-        names[r.alias] = ("alias", r.municipality_code)
-    for r in mun.itertuples():  # a municipality's own name wins over any other reading
-        names[r.municipality] = ("municipality", r.municipality_code)
+    # a later reading wins, so a municipality's own name wins over any other
+    names = {name: (kind, value) for name, kind, value in place_names()}
     terms = load("geography_terms")
     pick = lambda m: tuple(terms.loc[terms["meaning"] == m, "term"])  # noqa: E731
     return Gazetteer(

@@ -172,7 +172,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
             reviewed: Path | None = None) -> None:
     from . import schemas
     from .explorer import write_explorer
-    from .report import write_report  # matplotlib
+    from .report_page import write_report  # matplotlib
     from .workbook import write_workbook  # openpyxl
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
     tables = {name: df for name, (df, _) in frames.items()}

@@ -1,6 +1,6 @@
 """Stage 5, validate: Pandera and Great Expectations over a processed release.
 
-Entry point: `validate(out)` -> Report. It reads the published Parquet files,
+Entry point: `validate(out)` -> ValidationResult. It reads the published Parquet files,
 runs the Pandera schemas and cross-table rules (pipeline/schemas.py) and a
 Great Expectations suite (row counts against the previous release, required
 columns, value sets, uniqueness, URL patterns, share of initiatives with a
@@ -36,7 +36,7 @@ class Check:
 
 
 @dataclass
-class Report:
+class ValidationResult:
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -142,9 +142,9 @@ def suspect_check(quality: pd.DataFrame | None) -> Check:
     return Check("plausibility", "quality_report", "no unreviewed suspect rows", open_.empty, detail)
 
 
-def validate(out: Path) -> Report:
+def validate(out: Path) -> ValidationResult:
     release = load_release(out)
-    report = Report(pandera_checks(release.tables, release.quality)
+    report = ValidationResult(pandera_checks(release.tables, release.quality)
                     + gx_checks(release.tables, release.meta.get("previous_counts", {}))
                     + [suspect_check(release.quality)])
     folder = out / "reports"
@@ -156,7 +156,7 @@ def validate(out: Path) -> Report:
     return report
 
 
-def to_html(report: Report, release: dict) -> str:
+def to_html(report: ValidationResult, release: dict) -> str:
     rows = "\n".join(
         f"<tr class='{'ok' if c.success else 'fail'}'><td>{'✔' if c.success else '✘'}</td><td>{html.escape(c.tool)}</td>"
         f"<td>{html.escape(c.table)}</td><td>{html.escape(c.name)}</td><td><code>{html.escape(c.detail)}</code></td></tr>"
