@@ -7,14 +7,15 @@ from pathlib import Path
 
 from . import __version__
 from .metadata import PACKAGE, TABLES, TYPES, Field
+from .release import CODEBOOK_MD, DATAPACKAGE_JSON, EXPLORER_HTML, WORKBOOK_XLSX
 from .source import sha256_of
 
 # Files of the release made from the tables for people rather than programs: (file, format, mediatype, description)
 VIEWS = (
-    ("explorer.html", "html", "text/html",
+    (EXPLORER_HTML, "html", "text/html",
      "One self-contained page to search and filter the initiatives, open each one with its cells and footnote "
      "links, and download the rows shown as CSV; opens offline."),
-    ("bilag3_initiativer.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (WORKBOOK_XLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      "The tables as an Excel workbook: an 'Om data' sheet, a sheet per table and the codebook."),
 )
 
@@ -94,6 +95,6 @@ def codebook(meta: dict[str, str]) -> str:
 
 
 def write(folder: Path, meta: dict[str, str]) -> None:
-    (folder / "datapackage.json").write_text(
+    (folder / DATAPACKAGE_JSON).write_text(
         json.dumps(package_descriptor(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (folder / "codebook.md").write_text(codebook(meta), encoding="utf-8")
+    (folder / CODEBOOK_MD).write_text(codebook(meta), encoding="utf-8")

@@ -33,7 +33,7 @@ import pandas as pd
 
 from .errors import InputError
 from .metadata import INITIATIVES, SOURCE_COLUMNS, SOURCE_COLUMN_NAMES, TYPES
-from .release import meta_or_empty
+from .release import CHANGES_MD, meta_or_empty
 from .store import is_missing, read_parquet
 
 TEXT_FIELDS: tuple[str, ...] = ("section", *SOURCE_COLUMN_NAMES)
@@ -442,7 +442,7 @@ def has_release(folder: Path) -> bool:
     return (folder / "initiatives.parquet").is_file() and (folder / "footnotes.parquet").is_file()
 
 
-def write_release_changes(previous: Path, staged: Path, log=None, name: str = "CHANGES.md") -> dict | None:
+def write_release_changes(previous: Path, staged: Path, log=None, name: str = CHANGES_MD) -> dict | None:
     """For export: write staged/CHANGES.md describing the changes since the release in `previous`.
 
     `previous` is the out folder before the staged files replace its files; `staged`

@@ -20,12 +20,12 @@ from .errors import InputError
 from .metadata import INITIATIVES, PACKAGE, SOURCE_COLUMNS, VALUE_LABELS
 from .links import has_working_link
 from .normalise import has_documentation
-from .release import RELEASE_JSON, read_meta
+from .release import EXPLORER_HTML, LINK_STATUS_PARQUET, RELEASE_JSON, read_meta
 from .store import is_missing, read_parquet
 
 TEMPLATE = Path(__file__).resolve().parent / "explorer_template.html"
 INPUTS = ("initiatives.parquet", "footnotes.parquet", "initiative_municipalities.parquet", RELEASE_JSON)
-LINK_STATUS = "link_status.parquet"  # written by a link check when there is one: url -> status
+LINK_STATUS = LINK_STATUS_PARQUET  # written by a link check when there is one: url -> status
 YES_NO = {"yes": ("Ja", "yes"), "no": ("Nej", "no")}
 # Facets in display order: key, Danish label, English label. A row's values for each come from `_facet_values`.
 FACETS: tuple[tuple[str, str, str], ...] = (
@@ -190,7 +190,7 @@ def write_explorer(out: Path, previous: Path | None = None) -> Path:
                          read_parquet(out / "initiative_municipalities.parquet"),
                          read_meta(out),
                          _read_link_status(out, *([previous] if previous else [])))
-    path, tmp = out / "explorer.html", out / ".explorer.html.tmp"
+    path, tmp = out / EXPLORER_HTML, out / f".{EXPLORER_HTML}.tmp"
     tmp.write_text(render_explorer(data), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page
     return path

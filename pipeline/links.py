@@ -36,6 +36,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError
 from .metadata import LINK_STATUS, LINK_OK, LINK_BROKEN
+from .release import LINK_STATUS_CSV, LINK_STATUS_PARQUET
 from .settings import LINKS, LinkSettings
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -445,7 +446,7 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
     started = time.perf_counter()
     results = check_urls(targets["url"].tolist(), settings, progress)
     previous = None
-    previous_path = out / "link_status.parquet"
+    previous_path = out / LINK_STATUS_PARQUET
     if previous_path.exists():
         try:
             previous = read_parquet(previous_path)
@@ -453,9 +454,9 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
             log(f"links: previous {previous_path} not readable ({e}); history starts again")
     table = link_status(targets, results, checked_at, previous)
     with staged_dir(out) as tmp:
-        write_parquet(table, tmp / "link_status.parquet", LINK_STATUS, {"checked_at": checked_at})
-        write_csv(table, tmp / "link_status.csv", LINK_STATUS)
+        write_parquet(table, tmp / LINK_STATUS_PARQUET, LINK_STATUS, {"checked_at": checked_at})
+        write_csv(table, tmp / LINK_STATUS_CSV, LINK_STATUS)
         quality_report.refresh_links(out, tmp, table)
     write_report(out)
-    log(f"links: {summary(table)} in {time.perf_counter() - started:.1f}s; wrote {out / 'link_status.parquet'}")
+    log(f"links: {summary(table)} in {time.perf_counter() - started:.1f}s; wrote {out / LINK_STATUS_PARQUET}")
     return table

@@ -10,7 +10,7 @@ import pandas as pd
 from .errors import InputError
 from .metadata import QUALITY
 from .plausibility import CHECKS as SUSPECT_CHECKS
-from .release import QUALITY_JSON
+from .release import QUALITY_JSON, QUALITY_MD
 
 CHECKS = {
     "ambiguous_age": "Target group ages that could not be read as one range (bounds left empty)",
@@ -64,7 +64,7 @@ def _cell(text: str) -> str:
 
 
 def write(quality: pd.DataFrame, folder: Path, title: str = "") -> None:
-    (folder / "quality_report.md").write_text(to_markdown(quality, title), encoding="utf-8")
+    (folder / QUALITY_MD).write_text(to_markdown(quality, title), encoding="utf-8")
     (folder / QUALITY_JSON).write_text(to_json(quality), encoding="utf-8")
 
 

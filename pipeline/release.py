@@ -19,8 +19,18 @@ import pandas as pd
 from .errors import InputError
 from .metadata import QUALITY, TABLES
 
+# The files of a processed folder besides the tables (<table>.parquet, .csv), named here only.
 RELEASE_JSON = "release.json"
 QUALITY_JSON = "quality_report.json"
+QUALITY_MD = "quality_report.md"
+DATAPACKAGE_JSON = "datapackage.json"
+CODEBOOK_MD = "codebook.md"
+REPORT_HTML = "report.html"
+EXPLORER_HTML = "explorer.html"
+WORKBOOK_XLSX = "bilag3_initiativer.xlsx"
+CHANGES_MD = "CHANGES.md"             # only against a previous release
+LINK_STATUS_PARQUET = "link_status.parquet"   # only from `pipeline links`
+LINK_STATUS_CSV = "link_status.csv"
 
 
 def read_meta(folder: Path) -> dict:

@@ -27,7 +27,7 @@ from .metadata import LINK_BROKEN, LINK_OK, LINK_STATUSES, VALUE_LABELS
 from .links import has_working_link
 from .normalise import has_documentation
 from .quality_report import CHECKS
-from .release import QUALITY_JSON, RELEASE_JSON, read_meta, read_quality
+from .release import LINK_STATUS_PARQUET, QUALITY_JSON, RELEASE_JSON, REPORT_HTML, read_meta, read_quality
 from .store import read_parquet
 
 SCOPES = VALUE_LABELS["geography_scope"]  # geography_scope -> (Danish label, English label), in display order
@@ -379,7 +379,7 @@ def write_report(out: Path, links: Path | None = None) -> Path:
     """Read the processed release in `out` and write `out/report.html`; return its path.
     The link health comes from `links` (default out/link_status.parquet) when that file exists."""
     out = Path(out)
-    links = out / "link_status.parquet" if links is None else Path(links)
+    links = out / LINK_STATUS_PARQUET if links is None else Path(links)
     for name in INPUTS:
         if not (out / name).exists():
             raise InputError(out / name, "missing; run the pipeline (export) first")
@@ -402,7 +402,7 @@ def write_report(out: Path, links: Path | None = None) -> Path:
         link_status = read_parquet(links)
         links_html = _links_html(link_health(link_status, initiatives, footnotes),
                                  parquet_metadata(links).get("checked_at", ""))
-    path, tmp = out / "report.html", out / ".report.html.tmp"
+    path, tmp = out / REPORT_HTML, out / f".{REPORT_HTML}.tmp"
     tmp.write_text(render_html(charts, release, items, keys, links_html), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page
     return path

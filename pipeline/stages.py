@@ -36,11 +36,11 @@ from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
 from .normalise import Params, normalise_initiatives
-from .release import RELEASE_JSON, QUALITY_JSON, read_meta, write_meta
+from .release import (CODEBOOK_MD, DATAPACKAGE_JSON, EXPLORER_HTML, LINK_STATUS_PARQUET, QUALITY_JSON, QUALITY_MD,
+                      RELEASE_JSON, REPORT_HTML, WORKBOOK_XLSX as WORKBOOK, read_meta, write_meta)
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source, pdf_date
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
-from .workbook import FILENAME as WORKBOOK
 
 Log = Callable[[str], None]
 SOURCE_KEYS = ("source_file", "source_sha256", "source_title", "source_date")
@@ -155,8 +155,8 @@ def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: f
     return out
 
 
-EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), "quality_report.md",
-            QUALITY_JSON, RELEASE_JSON, "datapackage.json", "codebook.md", "report.html", "explorer.html",
+EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), QUALITY_MD,
+            QUALITY_JSON, RELEASE_JSON, DATAPACKAGE_JSON, CODEBOOK_MD, REPORT_HTML, EXPLORER_HTML,
             WORKBOOK]
 
 
@@ -190,7 +190,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
             df, table_meta = frames[name]
             write_parquet(df, tmp / f"{name}.parquet", fields, table_meta)
             write_csv(df, tmp / f"{name}.csv", fields)
-        links = out / "link_status.parquet"   # from `pipeline links`, kept across exports
+        links = out / LINK_STATUS_PARQUET   # from `pipeline links`, kept across exports
         if links.is_file():
             quality = quality_report.with_links(quality, quality_report.link_items(
                 read_parquet(links), tables["initiatives"], tables["footnotes"]))

@@ -20,10 +20,10 @@ import pandas as pd
 
 from .errors import InputError
 from .metadata import PACKAGE, TABLES, Field
-from .release import RELEASE_JSON, read_meta
+from .release import RELEASE_JSON, WORKBOOK_XLSX, read_meta
 from .store import is_missing, read_parquet
 
-FILENAME = "bilag3_initiativer.xlsx"
+FILENAME = WORKBOOK_XLSX
 CODEBOOK_SHEET, ABOUT_SHEET = "codebook", "Om data"
 # A date for the workbook's own properties when the source records none (the zip format starts in 1980).
 FALLBACK_DATE = datetime(1980, 1, 1)
