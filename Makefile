@@ -4,10 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PDF    ?= raw/bilag3_initiativer_ensomhed.pdf
-SRC    := $(wildcard pipeline/*.py) $(wildcard schemas/reference/*.csv)
+SRC    := $(wildcard pipeline/*.py) $(wildcard pipeline/reference_data/*.csv)
 CLI    := $(PY) -m pipeline
 
-.PHONY: setup run extract assemble normalise export validate report diff links bench fuzz test clean
+.PHONY: setup schemas run extract assemble normalise export validate report diff links bench fuzz test clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,10 @@ diff: setup
 # in processed/ as it is (no rebuild first: a release copied in without interim/ is checked too).
 links: setup
 	$(CLI) links --out processed
+
+# the published schemas (schemas/*.schema.json, *.pandera.yaml) from pipeline/metadata.py; a test fails when stale
+schemas: setup
+	$(CLI) schemas --out schemas
 
 bench: setup
 	$(PY) bench/benchmark.py --out bench/results

@@ -84,8 +84,8 @@ def assemble(interim: Path = INTERIM, force: bool = FORCE) -> None:
     _guard(stages.assemble, interim, log, force)
 
 
-@app.command()
-def normalise(interim: Path = INTERIM, force: bool = FORCE) -> None:
+@app.command("normalise")
+def normalise_command(interim: Path = INTERIM, force: bool = FORCE) -> None:
     """Names, organisations, ages, municipalities and intervention types as typed columns."""
     _guard(stages.normalise, interim, log, force)
 
@@ -117,7 +117,7 @@ def validate(out: Path = OUT) -> None:
 @app.command()
 def report(out: Path = OUT) -> None:
     """Write OUT/report.html: charts and quality items of a processed release, one self-contained page."""
-    from .report import write_report
+    from .report_page import write_report
 
     _guard(lambda: log(f"report: wrote {write_report(out)}"))
 
@@ -134,6 +134,14 @@ def diff(old: Path = typer.Argument(..., help="Processed folder of the earlier r
         print(to_markdown(result, f"{old}: {release_label(old)}", f"{new}: {release_label(new)}"))
 
     _guard(show)
+
+
+@app.command()
+def schemas(out: Path = typer.Option(Path("schemas"), "--out", help="Folder for the published schemas.")) -> None:
+    """Write the published schemas (Frictionless Table Schema JSON and Pandera YAML per table) from metadata.py."""
+    from .table_schemas import write_all
+
+    _guard(lambda: log(f"schemas: wrote {len(write_all(out))} files to {out}"))
 
 
 @app.command()

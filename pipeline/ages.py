@@ -2,7 +2,7 @@
 
 The document writes ages as ranges ("(6-17 år)", "i alderen 0-9 år", "(15 og
 35 år.)") and as single bounds whose sign it uses inconsistently; how a single
-bound reads depends on the section (schemas/reference/sections.csv,
+bound reads depends on the section (pipeline/reference_data/sections.csv,
 column single_bound_means): "under" reads "(>18 år)" as 0-17, "over" reads
 "(<65 år.)" or "(<70+)" as 65 and over.
 """

@@ -13,20 +13,22 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from . import __version__, reference
 from .source import sha256_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-REFERENCE_DIR = PACKAGE_DIR.parent / "schemas" / "reference"
 
 
 @lru_cache(maxsize=None)
 def code_version() -> str:
     """sha256 over the pipeline's source and reference data, with its version."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted([*PACKAGE_DIR.glob("*.py"), *REFERENCE_DIR.glob("*.csv")]):
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
+    for resource in reference.files():
+        h.update(resource.name.encode())
+        h.update(resource.read_bytes())
     return h.hexdigest()
 
 

@@ -1,6 +1,6 @@
 """How an initiative reaches people (`delivery`), from its geography and content cells.
 
-The terms of `schemas/reference/delivery_terms.csv` are matched case-insensitively, longest first, each span of
+The terms of `pipeline/reference_data/delivery_terms.csv` are matched case-insensitively, longest first, each span of
 text read once: "onlinechat" is a chat, not also online; a phrase of kind `ignore` ("digitale fællesskaber" as
 the topic of a course) hides the channel words inside it. A term matches as a whole `word`, at the `start` of a
 word (Danish compounds: "telefonrådgivning"), or as a `part` of a word ("fællesskabsportal").
@@ -15,8 +15,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-CATEGORIES: tuple[str, ...] = ("in_person", "phone", "chat", "online")
-REMOTE: frozenset[str] = frozenset({"phone", "chat", "online"})
+from .metadata import VALUE_LABELS
+
+# the categories are the delivery field's values (pipeline/metadata.py), in their order
+CATEGORIES: tuple[str, ...] = tuple(VALUE_LABELS["delivery"])
+IN_PERSON = "in_person"
+REMOTE: frozenset[str] = frozenset(CATEGORIES) - {IN_PERSON}
 IGNORE = "ignore"
 MATCHES = ("word", "start", "part")
 LETTER = r"[^\W\d_]"  # a letter in any alphabet, æøå included
@@ -26,7 +30,7 @@ LETTER = r"[^\W\d_]"  # a letter in any alphabet, æøå included
 class DeliveryRules:
     # (term, category or "ignore", match: word / start / part)
     terms: tuple[tuple[str, str, str], ...]
-    default: str = "in_person"
+    default: str = IN_PERSON
 
     def __post_init__(self) -> None:
         for term, kind, match in self.terms:

@@ -32,17 +32,16 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
-from .metadata import SOURCE_COLUMNS, SOURCE_COLUMN_NAMES
+from .metadata import INITIATIVES, SOURCE_COLUMNS, SOURCE_COLUMN_NAMES, TYPES
+from .release import CHANGES_MD, meta_or_empty
 from .store import is_missing, read_parquet
 
 TEXT_FIELDS: tuple[str, ...] = ("section", *SOURCE_COLUMN_NAMES)
 DERIVED_FIELDS: tuple[str, ...] = ("organisations", "age_min", "age_max", "age_source", "municipalities",
                                    "regions", "geography_scope", "delivery", "online", "municipality_count",
                                    "intervention_types")
-LIST_FIELDS = frozenset({"organisations", "municipalities", "regions", "delivery", "intervention_types",
-                         "footnote_urls"})
-INT_FIELDS = frozenset({"age_min", "age_max", "municipality_count"})
-BOOL_FIELDS = frozenset({"online"})
+# The typed comparison: each field's type as pipeline/metadata.py declares it; footnote_urls is the diff's own.
+FIELD_TYPES: dict[str, str] = {**{f.name: f.type for f in INITIATIVES}, "footnote_urls": "list<string>"}
 COMPARED_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, *DERIVED_FIELDS, "footnote_urls")
 
 # Fields that later pipeline versions added: a release written before has none, and they are not compared there.
@@ -96,17 +95,22 @@ def keyed(records: list[dict]) -> dict[str, dict]:
 # ---------------------------------------------------------------- reading
 
 
+def _is_list(field: str) -> bool:
+    return TYPES[FIELD_TYPES.get(field, "string")].pandas is None
+
+
 def _value(field: str, v):
     """A cell as a plain JSON value: str/int/bool/list[str], None for missing or empty text."""
-    if field in LIST_FIELDS:
+    kind = FIELD_TYPES.get(field, "string")
+    if _is_list(field):
         if v is None or (not hasattr(v, "__len__") and is_missing(v)):
             return []
         return [str(x) for x in v if x is not None and not is_missing(x)]
     if v is None or is_missing(v):
         return None
-    if field in INT_FIELDS:
+    if kind == "integer":
         return int(v)
-    if field in BOOL_FIELDS:
+    if kind == "boolean":
         return bool(v)
     s = str(v).strip()
     return s or None
@@ -135,7 +139,7 @@ def _check_folder(folder: Path) -> Path:
     return folder
 
 
-def load_release(folder: Path) -> list[dict]:
+def initiative_records(folder: Path) -> list[dict]:
     """The initiatives of a processed folder in document order, as plain dicts with footnote_urls."""
     folder = _check_folder(folder)
     initiatives = _read(folder, "initiatives", INITIATIVE_COLUMNS)
@@ -206,7 +210,7 @@ def _groups(records: list[dict]) -> dict[str, list[tuple[str, dict]]]:
 
 
 def diff_records(old: list[dict], new: list[dict]) -> dict:
-    """Diff two lists of initiative records (as load_release gives them), each in document order."""
+    """Diff two lists of initiative records (as initiative_records gives them), each in document order."""
     a, b = _groups(old), _groups(new)
     matched_old, pairs = set(), {}
     for base in b.keys() & a.keys():
@@ -230,7 +234,7 @@ def diff_records(old: list[dict], new: list[dict]) -> dict:
 
 def diff_releases(old: Path, new: Path) -> dict:
     """What changed from the processed folder `old` to `new` (see the module doc for the shape)."""
-    return diff_records(load_release(Path(old)), load_release(Path(new)))
+    return diff_records(initiative_records(Path(old)), initiative_records(Path(new)))
 
 
 def is_empty(diff: dict) -> bool:
@@ -347,7 +351,7 @@ def _scalar(v) -> str:
 
 def format_change(field: str, old, new) -> tuple[str, str]:
     """The old and new cell of one changed field in the changelog table."""
-    if field in LIST_FIELDS:
+    if _is_list(field):
         return _list_pair(old or [], new or [])
     if field in TEXT_FIELDS:
         return _text_pair(old, new)
@@ -411,9 +415,8 @@ def to_json(diff: dict) -> str:
 def release_label(folder: Path) -> str:
     """A deterministic description of a release: its source file, sha256 and pipeline version."""
     folder = Path(folder)
-    try:
-        meta = json.loads((folder / "release.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    meta = meta_or_empty(folder)
+    if not meta:
         return str(folder)
     parts = [meta.get("source_file") or str(folder)]
     if meta.get("source_sha256"):
@@ -426,19 +429,12 @@ def release_label(folder: Path) -> str:
 # ---------------------------------------------------------------- entry points
 
 
-def run_diff(old: Path, new: Path, json_path: Path | None = None, markdown_path: Path | None = None) -> dict:
-    """Diff two processed folders; write the JSON (and the changelog) when asked. Returns the diff."""
+def run_diff(old: Path, new: Path, json_path: Path | None = None) -> dict:
+    """Diff two processed folders; write the JSON when asked. Returns the diff."""
     diff = diff_releases(Path(old), Path(new))
     if json_path is not None:
         Path(json_path).write_text(to_json(diff), encoding="utf-8")
-    if markdown_path is not None:
-        write_changes(diff, Path(markdown_path), _label(old), _label(new))
     return diff
-
-
-def _label(folder: Path) -> str:
-    label = release_label(folder)
-    return label if label == str(folder) else f"{folder}: {label}"
 
 
 def has_release(folder: Path) -> bool:
@@ -446,7 +442,7 @@ def has_release(folder: Path) -> bool:
     return (folder / "initiatives.parquet").is_file() and (folder / "footnotes.parquet").is_file()
 
 
-def write_release_changes(previous: Path, staged: Path, log=None, name: str = "CHANGES.md") -> dict | None:
+def write_release_changes(previous: Path, staged: Path, log=None, name: str = CHANGES_MD) -> dict | None:
     """For export: write staged/CHANGES.md describing the changes since the release in `previous`.
 
     `previous` is the out folder before the staged files replace its files; `staged`
@@ -475,7 +471,4 @@ def write_release_changes(previous: Path, staged: Path, log=None, name: str = "C
 
 
 def _sha(folder: Path) -> str | None:
-    try:
-        return json.loads((folder / "release.json").read_text(encoding="utf-8")).get("source_sha256")
-    except (OSError, ValueError):
-        return None
+    return meta_or_empty(folder).get("source_sha256")

@@ -18,12 +18,14 @@ import pandas as pd
 
 from .errors import InputError
 from .metadata import INITIATIVES, PACKAGE, SOURCE_COLUMNS, VALUE_LABELS
-from .normalise import has_documentation, has_working_link
+from .links import has_working_link
+from .normalise import has_documentation
+from .release import EXPLORER_HTML, LINK_STATUS_PARQUET, RELEASE_JSON, read_meta
 from .store import is_missing, read_parquet
 
 TEMPLATE = Path(__file__).resolve().parent / "explorer_template.html"
-INPUTS = ("initiatives.parquet", "footnotes.parquet", "initiative_municipalities.parquet", "release.json")
-LINK_STATUS = "link_status.parquet"  # written by a link check when there is one: url -> status
+INPUTS = ("initiatives.parquet", "footnotes.parquet", "initiative_municipalities.parquet", RELEASE_JSON)
+LINK_STATUS = LINK_STATUS_PARQUET  # written by a link check when there is one: url -> status
 YES_NO = {"yes": ("Ja", "yes"), "no": ("Nej", "no")}
 # Facets in display order: key, Danish label, English label. A row's values for each come from `_facet_values`.
 FACETS: tuple[tuple[str, str, str], ...] = (
@@ -96,7 +98,7 @@ def explorer_data(initiatives: pd.DataFrame, footnotes: pd.DataFrame, municipali
         if not is_missing(iid) and not is_missing(region):
             region_of.setdefault(int(iid), set()).add(str(region))
     notes = footnote_records(footnotes, link_status)
-    list_fields = [f.name for f in INITIATIVES if f.type.startswith("list<")]
+    list_fields = [f.name for f in INITIATIVES if f.is_list]
     rows = []
     for rec, doc, link in zip(initiatives.to_dict("records"), documented, linked):
         iid = int(rec["initiative_id"])
@@ -186,9 +188,9 @@ def write_explorer(out: Path, previous: Path | None = None) -> Path:
             raise InputError(out / name, "missing; run the pipeline (export) first")
     data = explorer_data(read_parquet(out / "initiatives.parquet"), read_parquet(out / "footnotes.parquet"),
                          read_parquet(out / "initiative_municipalities.parquet"),
-                         json.loads((out / "release.json").read_text(encoding="utf-8")),
+                         read_meta(out),
                          _read_link_status(out, *([previous] if previous else [])))
-    path, tmp = out / "explorer.html", out / ".explorer.html.tmp"
+    path, tmp = out / EXPLORER_HTML, out / f".{EXPLORER_HTML}.tmp"
     tmp.write_text(render_explorer(data), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page
     return path

@@ -390,7 +390,7 @@ def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[floa
     if _looks_like_heading(seg, cells):
         reading = reading or layout.norm(" ".join(ln.text for ln in seg))
         raise InputError(None, f"unknown section heading {reading!r}: add it to "
-                         "schemas/reference/sections.csv if it is a new section")
+                         "pipeline/reference_data/sections.csv if it is a new section")
     return {"kind": "row", "section": None, **cells, "open_ends": open_ends}
 
 

@@ -38,5 +38,5 @@ def split_types(text: str, vocab: Vocabulary) -> list[str]:
             unknown = rest.split(" ")[0] if rest else rest
             raise UnknownInterventionType(
                 f"unknown intervention type {rest!r} (at {unknown!r}) in {text!r}: add it to "
-                "schemas/reference/intervention_types.csv")
+                "pipeline/reference_data/intervention_types.csv")
     return out

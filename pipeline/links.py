@@ -1,5 +1,7 @@
-"""Link health: every distinct footnote URL of a processed release checked over HTTP.
+"""Footnote links: which URLs are usable web addresses, and their health checked over HTTP.
 
+    url_problem(url)                   -> why a URL cannot be used (None: it parses as a web address)
+    has_working_link(initiatives, fn)  -> per initiative: one of its footnotes has a usable URL
     link_targets(footnotes)            -> url, footnote_numbers, initiative_ids (one row per URL)
     check_urls(urls, settings)         -> one result dict per URL (the network part, asyncio + httpx)
     link_status(targets, results, ...) -> the published table, with the history of the previous check
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 import socket
 import ssl
 import time
@@ -26,18 +29,42 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlparse, urlsplit
 
 import pandas as pd
 
 from . import __version__
 from .errors import InputError
 from .metadata import LINK_STATUS, LINK_OK, LINK_BROKEN
-from .normalise import url_problem
+from .release import LINK_STATUS_CSV, LINK_STATUS_PARQUET
 from .settings import LINKS, LinkSettings
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 Progress = Callable[[int, int], None]
+LOCAL_PATH = re.compile(r"^(file:|\.\./|\.\\|[A-Za-z]:[\\/])|/Users/|\\Users\\", re.I)
+
+
+# ---------------------------------------------------------------- usable URLs: pure
+
+
+def url_problem(url: str | None) -> str | None:
+    """Why a footnote URL cannot be used, or None when it parses as a web address."""
+    if not url:
+        return "no URL"
+    if LOCAL_PATH.search(url):
+        return "a local file path, not a web address"
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "no http(s) scheme and host"
+    return None
+
+
+def has_working_link(initiatives: pd.DataFrame, footnotes: pd.DataFrame) -> pd.Series:
+    """Per initiative: at least one of its footnotes has an http(s) URL with a host."""
+    usable = footnotes["url"].map(lambda u: url_problem(None if pd.isna(u) else str(u)) is None)
+    linked = set(footnotes.loc[usable.astype(bool), "initiative_id"].dropna().astype(int))
+    return initiatives["initiative_id"].map(lambda i: int(i) in linked).astype(bool)
+
 
 
 # ---------------------------------------------------------------- targets: pure
@@ -402,10 +429,10 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
         progress: Progress | None = None, now: datetime | None = None) -> pd.DataFrame:
     """Check the footnote URLs of the release in `out`; write link_status and refresh the reports."""
     from . import quality_report
-    from .report import write_report
+    from .report_page import write_report
     from .store import read_parquet, staged_dir, write_csv, write_parquet
 
-    from .report import INPUTS
+    from .report_page import INPUTS
 
     out = Path(out)
     for name in ("footnotes.parquet", *INPUTS):   # all that the reports need, before any request
@@ -419,7 +446,7 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
     started = time.perf_counter()
     results = check_urls(targets["url"].tolist(), settings, progress)
     previous = None
-    previous_path = out / "link_status.parquet"
+    previous_path = out / LINK_STATUS_PARQUET
     if previous_path.exists():
         try:
             previous = read_parquet(previous_path)
@@ -427,9 +454,9 @@ def run(out: Path, settings: LinkSettings = LINKS, log: Callable[[str], None] = 
             log(f"links: previous {previous_path} not readable ({e}); history starts again")
     table = link_status(targets, results, checked_at, previous)
     with staged_dir(out) as tmp:
-        write_parquet(table, tmp / "link_status.parquet", LINK_STATUS, {"checked_at": checked_at})
-        write_csv(table, tmp / "link_status.csv", LINK_STATUS)
+        write_parquet(table, tmp / LINK_STATUS_PARQUET, LINK_STATUS, {"checked_at": checked_at})
+        write_csv(table, tmp / LINK_STATUS_CSV, LINK_STATUS)
         quality_report.refresh_links(out, tmp, table)
     write_report(out)
-    log(f"links: {summary(table)} in {time.perf_counter() - started:.1f}s; wrote {out / 'link_status.parquet'}")
+    log(f"links: {summary(table)} in {time.perf_counter() - started:.1f}s; wrote {out / LINK_STATUS_PARQUET}")
     return table

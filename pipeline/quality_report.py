@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import InputError
+from .metadata import QUALITY
 from .plausibility import CHECKS as SUSPECT_CHECKS
+from .release import QUALITY_JSON, QUALITY_MD
 
 CHECKS = {
     "ambiguous_age": "Target group ages that could not be read as one range (bounds left empty)",
@@ -24,7 +27,7 @@ CHECKS = {
     "broken_link": "Footnote URLs that did not answer on the last link check (make links), per initiative",
 }
 LINK_CHECK = "broken_link"
-COLUMNS = ["check", "initiative_id", "name", "detail"]
+COLUMNS = [f.name for f in QUALITY]
 
 
 def to_json(quality: pd.DataFrame) -> str:
@@ -61,8 +64,8 @@ def _cell(text: str) -> str:
 
 
 def write(quality: pd.DataFrame, folder: Path, title: str = "") -> None:
-    (folder / "quality_report.md").write_text(to_markdown(quality, title), encoding="utf-8")
-    (folder / "quality_report.json").write_text(to_json(quality), encoding="utf-8")
+    (folder / QUALITY_MD).write_text(to_markdown(quality, title), encoding="utf-8")
+    (folder / QUALITY_JSON).write_text(to_json(quality), encoding="utf-8")
 
 
 # ---- broken links (from processed/link_status.parquet, written by `pipeline links`)
@@ -106,12 +109,13 @@ def refresh_links(out: Path, staged: Path, link_status: pd.DataFrame) -> None:
     """Rewrite the quality report of the release in `out` into `staged` with the broken links of `link_status`."""
     from .store import read_parquet
 
-    data = json.loads((Path(out) / "quality_report.json").read_text(encoding="utf-8"))
-    quality = pd.DataFrame(data.get("items", []), columns=COLUMNS).astype({"initiative_id": "Int64"})
-    try:
-        title = json.loads((Path(out) / "release.json").read_text(encoding="utf-8")).get("source_title", "")
-    except (OSError, ValueError):
-        title = ""
+    from .release import meta_or_empty, read_quality
+
+    quality = read_quality(out)
+    if quality is None:
+        raise InputError(Path(out) / QUALITY_JSON, "missing; run the pipeline (export) first")
+    quality = quality.astype({"initiative_id": "Int64"})
+    title = meta_or_empty(out).get("source_title", "")
     items = link_items(link_status, read_parquet(Path(out) / "initiatives.parquet"),
                        read_parquet(Path(out) / "footnotes.parquet"))
     write(with_links(quality, items), Path(staged), title)

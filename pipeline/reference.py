@@ -1,9 +1,10 @@
-"""Reference data (schemas/reference/*.csv), loaded through one module."""
+"""Reference data (pipeline/reference_data/*.csv, package data), loaded through one module."""
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -13,15 +14,22 @@ if TYPE_CHECKING:  # the rule modules import this one; load them only when asked
     from .delivery import DeliveryRules
     from .geography import Gazetteer
     from .intervention_types import Vocabulary
-    from .names import OrganisationRules
+    from .organisations import OrganisationRules
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "schemas" / "reference"
+# a resource, not a path next to the sources: an installed package (wheel, zip) finds it too
+REFERENCE_DATA = resources.files(__package__) / "reference_data"
+
+
+def files() -> list:
+    """The reference CSVs, by name (what the stage cache fingerprints)."""
+    return sorted((f for f in REFERENCE_DATA.iterdir() if f.name.endswith(".csv")), key=lambda f: f.name)
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> pd.DataFrame:
     """A reference table by file stem, all columns as strings (empty = missing)."""
-    return pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype="string", keep_default_na=False)
+    data = (REFERENCE_DATA / f"{name}.csv").read_bytes()
+    return pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
 
 
 def section_labels() -> dict[str, str]:
@@ -40,7 +48,7 @@ def section_bands() -> dict[str, "SectionBand"]:
 
 
 def organisation_rules() -> "OrganisationRules":
-    from .names import OrganisationRules
+    from .organisations import OrganisationRules
 
     df = load("organisation_phrases")
     return OrganisationRules(prefixes=tuple(df.loc[df["kind"] == "prefix", "phrase"]),
@@ -57,23 +65,25 @@ def vocabulary() -> "Vocabulary":
     return Vocabulary(tuple(sorted(set(spellings))))
 
 
+def place_names() -> list[tuple[str, str, str]]:
+    """Every place name the reference files list, as (name, kind, value), duplicates kept: areas, regions and
+    their aliases, gazetteer places, municipality aliases, municipalities, in that order."""
+    names = [(r.area, "area", "") for r in load("areas").itertuples()]
+    for r in load("regions").itertuples():
+        names += [(n, "region", r.region) for n in [r.region, *filter(None, r.aliases.split(";"))]]
+    names += [(r.place, "place", r.municipality_code) for r in load("gazetteer").itertuples()]
+    names += [(r.alias, "alias", r.municipality_code) for r in load("municipality_aliases").itertuples()]
+    names += [(r.municipality, "municipality", r.municipality_code) for r in load("municipalities").itertuples()]
+    return names
+
+
 @lru_cache(maxsize=None)
 def gazetteer() -> "Gazetteer":
     from .geography import Gazetteer
 
     mun = load("municipalities")
-    names: dict[str, tuple[str, str]] = {}
-    for r in load("areas").itertuples():
-        names[r.area] = ("area", "")
-    for r in load("regions").itertuples():
-        for n in [r.region, *filter(None, r.aliases.split(";"))]:
-            names[n] = ("region", r.region)
-    for r in load("gazetteer").itertuples():
-        names[r.place] = ("place", r.municipality_code)
-    for r in load("municipality_aliases").itertuples():
-        names[r.alias] = ("alias", r.municipality_code)
-    for r in mun.itertuples():  # a municipality's own name wins over any other reading
-        names[r.municipality] = ("municipality", r.municipality_code)
+    # a later reading wins, so a municipality's own name wins over any other
+    names = {name: (kind, value) for name, kind, value in place_names()}
     terms = load("geography_terms")
     pick = lambda m: tuple(terms.loc[terms["meaning"] == m, "term"])  # noqa: E731
     return Gazetteer(

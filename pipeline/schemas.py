@@ -1,8 +1,9 @@
-"""Pandera schemas for every table at every stage boundary, made from pipeline/metadata.py.
+"""Pandera schemas for every table at every stage boundary, generated from pipeline/metadata.py.
 
-Types and nullability come from the metadata; the rules that matter are added
-here by table, each with a name that says what it demands, so a failed run
-names the broken rule. `check_tables` validates lazily and returns every
+Types, nullability and every column constraint (range, allowed values, reference table,
+uniqueness, non-blank text, list items) come from the fields' definitions; each check is named
+for what it demands, so a failed run names the broken rule. Whole-table rules are named in
+metadata.TABLE_RULES and implemented here. `check_table` validates lazily and returns every
 failure (never only the first); cross-table rules are checked in plain code.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,22 +19,32 @@ import pandera.pandas as pa
 
 from . import reference
 from .errors import PipelineError
-from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
-                       INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES,
-                       SOURCE_COLUMN_NAMES, Field)
-from .delivery import CATEGORIES as DELIVERY
-from .normalise import url_problem
+from .links import url_problem
+from .metadata import SOURCE_COLUMN_NAMES, STAGE_TABLES, TABLE_RULES, TYPES, Field
 from .textjoin import markers
 
-DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
-AGE_SOURCES = ["explicit", "section", "ambiguous"]
-SCOPES = ["national", "regional", "municipal", "unspecified"]
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed rule: the table, the rule ("table.column: what it demands") and the whole line with
+    how many values fail and examples."""
+    table: str
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+def _failure(table: str, where: str, rule: str, observed: str = "") -> Failure:
+    name = f"{where}: {rule}"
+    return Failure(table, name, f"{name} ({observed})" if observed else name)
 
 
 class ValidationFailed(PipelineError):
-    def __init__(self, where: str, failures: list[str]):
+    def __init__(self, where: str, failures: list[Failure]):
         self.failures = failures
-        super().__init__(f"{where}: {len(failures)} failed check(s): " + "; ".join(failures))
+        super().__init__(f"{where}: {len(failures)} failed check(s): " + "; ".join(map(str, failures)))
 
 
 def _rule(fn: Callable, name: str, element_wise: bool = False) -> pa.Check:
@@ -49,58 +61,50 @@ def _not_blank(s: pd.Series) -> pd.Series:
     return s.str.strip().str.len() > 0
 
 
-def _column_rules() -> dict[str, dict[str, list[pa.Check]]]:
-    sections = list(reference.load("sections")["section"])
-    codes = set(reference.load("municipalities")["municipality_code"])
-    types = set(reference.load("intervention_types")["type"])
-    text = lambda name: [_rule(_not_blank, f"{name} is not empty")]  # noqa: E731
-    initiatives = {
-        "initiative_id": [_rule(lambda s: s >= 1, "initiative_id >= 1")],
-        "section": [_rule(lambda s: s.isin(sections), "section is one of the known sections")],
-        "initiative": text("initiative"),
-        "name": text("name"),
-        "page_start": [_rule(lambda s: s >= 1, "page_start >= 1")],
-        "age_min": [_rule(lambda s: s.between(0, 120), "age_min within 0-120")],
-        "age_max": [_rule(lambda s: s.between(0, 120), "age_max within 0-120")],
-        "age_source": [_rule(lambda s: s.isin(AGE_SOURCES), "age_source is explicit, section or ambiguous")],
-        "geography_scope": [_rule(lambda s: s.isin(SCOPES), "geography_scope is a known scope")],
-        "municipality_codes": [_rule(_is_list_of(lambda c: c in codes),
-                                     "municipality codes are in the reference table", element_wise=True)],
-        "delivery": [_rule(_is_list_of(lambda d: d in DELIVERY), "delivery values are known categories",
-                           element_wise=True),
-                     _rule(lambda v: len(v) > 0, "delivery names at least one category", element_wise=True)],
-        "intervention_types": [_rule(_is_list_of(lambda t: t in types),
-                                     "intervention types are in the vocabulary", element_wise=True)],
-        "organisations": [_rule(_is_list_of(lambda o: bool(o.strip())), "organisations are non-empty text",
-                                element_wise=True)],
-    }
-    return {
-        "fragments": {
-            "page": [_rule(lambda s: s >= 1, "page >= 1")],
-            "kind": [_rule(lambda s: s.isin(["row", "section"]), "kind is row or section")],
-            "section": [_rule(lambda s: s.isin(sections), "section is one of the known sections")],
-        },
-        "raw_footnotes": {
-            "page": [_rule(lambda s: s >= 1, "page >= 1")],
-            "number": [_rule(lambda s: s >= 1, "footnote number >= 1")],
-            "text": text("footnote text"),
-        },
-        "assembled": {k: v for k, v in initiatives.items() if k in {f.name for f in ASSEMBLED}},
-        "initiatives": initiatives,
-        "footnotes": {
-            "number": [_rule(lambda s: s >= 1, "footnote number >= 1")],
-            "column": [_rule(lambda s: s.isin(SOURCE_COLUMN_NAMES), "column is one of the seven source columns")],
-            "text": text("footnote text"),
-        },
-        "initiative_municipalities": {
-            "municipality_code": [_rule(lambda s: s.isin(codes), "municipality code is in the reference table")],
-        },
-        "initiative_intervention_types": {
-            "intervention_type": [_rule(lambda s: s.isin(types), "intervention type is in the vocabulary")],
-            "label_en": text("label_en"),
-        },
-        "quality": {},
-    }
+def allowed_values(f: Field) -> list[str] | None:
+    """The values a field's enum or reference table allows, in their listed order; None when free."""
+    if f.enum:
+        return list(f.enum)
+    if f.reference:
+        return list(dict.fromkeys(reference.load(f.reference.table)[f.reference.column]))
+    return None
+
+
+def _values_rule(f: Field) -> str:
+    words = f.name.replace("_", " ")
+    if f.reference:
+        return f"{words} is in {f.reference.label}"
+    return f"{f.name} is one of {', '.join(f.enum)}"
+
+
+def column_checks(f: Field) -> list[pa.Check]:
+    """The checks a field's constraints in pipeline/metadata.py ask for, each named for the failure it reports.
+    Built-in checks where Pandera has one (they serialise); the others are plain functions."""
+    checks = []
+    allowed = allowed_values(f)
+    if f.is_list:
+        if allowed is not None:
+            ok = set(allowed)
+            checks.append(_rule(_is_list_of(lambda v: v in ok), f"every item of {_values_rule(f)}",
+                                element_wise=True))
+        if f.not_blank:
+            checks.append(_rule(_is_list_of(lambda v: bool(v.strip())), f"every item of {f.name} is non-empty text",
+                                element_wise=True))
+        if f.min_items:
+            checks.append(_rule(lambda v, n=f.min_items: len(v) >= n, f"{f.name} has at least {f.min_items} item(s)",
+                                element_wise=True))
+        return checks
+    if f.minimum is not None and f.maximum is not None:
+        checks.append(pa.Check.in_range(f.minimum, f.maximum, name=f"{f.name} within {f.minimum}-{f.maximum}"))
+    elif f.minimum is not None:
+        checks.append(pa.Check.ge(f.minimum, name=f"{f.name} >= {f.minimum}"))
+    elif f.maximum is not None:
+        checks.append(pa.Check.le(f.maximum, name=f"{f.name} <= {f.maximum}"))
+    if allowed is not None:
+        checks.append(pa.Check.isin(allowed, name=_values_rule(f)))
+    if f.not_blank:
+        checks.append(_rule(_not_blank, f"{f.name} is not empty"))
+    return checks
 
 
 def _ids_are_1_to_n(df: pd.DataFrame) -> bool:
@@ -120,77 +124,73 @@ def _pages_ordered(df: pd.DataFrame) -> pd.Series:
     return df["page_start"] <= df["page_end"]
 
 
-TABLE_RULES: dict[str, list[pa.Check]] = {
-    "assembled": [pa.Check(_ids_are_1_to_n, name="initiative_id is 1..n in document order"),
-                  pa.Check(_pages_ordered, name="page_start <= page_end")],
-    "initiatives": [pa.Check(_ids_are_1_to_n, name="initiative_id is 1..n in document order"),
-                    pa.Check(_pages_ordered, name="page_start <= page_end"),
-                    pa.Check(_ages_ordered, name="age_min <= age_max")],
-    "footnotes": [pa.Check(_numbers_contiguous, name="footnote numbers are 1..N without gaps")],
-}
-UNIQUE: dict[str, list[str]] = {
-    "assembled": ["initiative_id"], "initiatives": ["initiative_id"], "footnotes": ["number"],
-}
-NOT_NULL_EXTRA: dict[str, set[str]] = {
-    # every footnote must be attributed to one initiative and column
-    "footnotes": {"initiative_id", "column"},
-}
-
-FIELDS: dict[str, tuple[Field, ...]] = {
-    "fragments": FRAGMENTS, "raw_footnotes": RAW_FOOTNOTES, "assembled": ASSEMBLED,
-    "initiatives": INITIATIVES, "footnotes": FOOTNOTES,
-    "initiative_municipalities": INITIATIVE_MUNICIPALITIES,
-    "initiative_intervention_types": INITIATIVE_INTERVENTION_TYPES, "quality": QUALITY,
+# The whole-table rules that pipeline/metadata.py (TABLE_RULES) names.
+RULE_FUNCTIONS: dict[str, Callable] = {
+    "initiative_id is 1..n in document order": _ids_are_1_to_n,
+    "page_start <= page_end": _pages_ordered,
+    "age_min <= age_max": _ages_ordered,
+    "footnote numbers are 1..N without gaps": _numbers_contiguous,
 }
 
 
 def schema(table: str) -> pa.DataFrameSchema:
-    rules = _column_rules()[table]
     columns = {}
-    for f in FIELDS[table]:
-        unique = f.name in UNIQUE.get(table, [])
-        if f.type.startswith("list<"):
-            columns[f.name] = pa.Column(object, rules.get(f.name, []), nullable=False)
+    for f in STAGE_TABLES[table]:
+        if f.is_list:
+            columns[f.name] = pa.Column(object, column_checks(f), nullable=False, description=f.description)
             continue
-        nullable = f.nullable and f.name not in NOT_NULL_EXTRA.get(table, set())
-        # section rows of the interim fragments have no cell text
-        nullable = nullable or (table == "fragments" and f.type == "string")
-        columns[f.name] = pa.Column(DTYPES[f.type], rules.get(f.name, []), nullable=nullable, unique=unique)
-    return pa.DataFrameSchema(columns, checks=TABLE_RULES.get(table, []), strict=True, ordered=True, name=table)
+        columns[f.name] = pa.Column(TYPES[f.type].pandas, column_checks(f), nullable=f.nullable and not f.always_set,
+                                    unique=f.unique, description=f.description)
+    return pa.DataFrameSchema(columns, checks=[pa.Check(RULE_FUNCTIONS[r], name=r) for r in TABLE_RULES.get(table, ())],
+                              strict=True, ordered=True, name=table)
 
 
-def _describe(err: pa.errors.SchemaErrors, table: str) -> list[str]:
+def _check_name(table_schema: pa.DataFrameSchema, column, check: str, number) -> str:
+    """The name a failed check was given (built-in checks report their own description instead)."""
+    if check == "field_uniqueness":
+        return "values are unique"
+    if pd.isna(number):
+        return check
+    checks = table_schema.columns[column].checks if column in table_schema.columns else table_schema.checks
+    return checks[int(number)].name or check
+
+
+def _describe(err: pa.errors.SchemaErrors, table: str, table_schema: pa.DataFrameSchema) -> list[Failure]:
     out = []
     cases = err.failure_cases
-    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+    for (column, check, number), group in cases.groupby(["column", "check", "check_number"], dropna=False,
+                                                        sort=False):
         where = f"{table}.{column}" if isinstance(column, str) and column != table else table
         examples = ", ".join(repr(v) for v in group["failure_case"].head(3).tolist())
-        rule = "values are unique" if check == "field_uniqueness" else check
-        out.append(f"{where}: {rule} ({len(group)} failing: {examples})")
+        out.append(_failure(table, where, _check_name(table_schema, column, check, number),
+                            f"{len(group)} failing: {examples}"))
     return out
 
 
-def check_table(table: str, df: pd.DataFrame) -> list[str]:
+def check_table(table: str, df: pd.DataFrame) -> list[Failure]:
+    table_schema = schema(table)
     try:
-        schema(table).validate(df, lazy=True)
+        table_schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return _describe(err, table)
+        return _describe(err, table, table_schema)
     return []
 
 
-def check_markers(fragments: pd.DataFrame, raw_footnotes: pd.DataFrame) -> list[str]:
+def check_markers(fragments: pd.DataFrame, raw_footnotes: pd.DataFrame) -> list[Failure]:
     """Every marker in a cell has its footnote, and every footnote its marker."""
     found = {n for c in SOURCE_COLUMN_NAMES for text in fragments[c].dropna() for n in markers(text)}
     numbers = set(raw_footnotes["number"].dropna().astype(int))
     out = []
     if found - numbers:
-        out.append(f"markers without a footnote: {sorted(found - numbers)[:10]}")
+        out.append(Failure("fragments", "markers without a footnote",
+                           f"markers without a footnote: {sorted(found - numbers)[:10]}"))
     if numbers - found:
-        out.append(f"footnotes without a marker: {sorted(numbers - found)[:10]}")
+        out.append(Failure("raw_footnotes", "footnotes without a marker",
+                           f"footnotes without a marker: {sorted(numbers - found)[:10]}"))
     return out
 
 
-def check_release(tables: dict[str, pd.DataFrame], quality: pd.DataFrame | None = None) -> list[str]:
+def check_release(tables: dict[str, pd.DataFrame], quality: pd.DataFrame | None = None) -> list[Failure]:
     """The published tables, each by its schema and then against each other."""
     failures = [f for name, df in tables.items() for f in check_table(name, df)]
     ini, notes = tables["initiatives"], tables["footnotes"]
@@ -198,21 +198,24 @@ def check_release(tables: dict[str, pd.DataFrame], quality: pd.DataFrame | None 
     for name in ("footnotes", "initiative_municipalities", "initiative_intervention_types"):
         stray = set(tables[name]["initiative_id"].dropna().astype(int)) - ids
         if stray:
-            failures.append(f"{name}.initiative_id: refers to initiatives that do not exist ({sorted(stray)[:5]})")
+            failures.append(_failure(name, f"{name}.initiative_id", "refers to initiatives that do not exist",
+                                     str(sorted(stray)[:5])))
     pairs = {(i, c) for i, codes in zip(ini["initiative_id"], ini["municipality_codes"]) for c in codes}
     tidy = set(zip(tables["initiative_municipalities"]["initiative_id"],
                    tables["initiative_municipalities"]["municipality_code"]))
     if pairs != tidy:
-        failures.append("initiative_municipalities: does not match initiatives.municipality_codes")
+        failures.append(_failure("initiative_municipalities", "initiative_municipalities",
+                                 "does not match initiatives.municipality_codes"))
     if quality is not None:
         listed = set(re.findall(r"footnote (\d+):", " ".join(
             quality.loc[quality["check"] == "unusable_url", "detail"].astype(str))))
         for number, url in zip(notes["number"], notes["url"]):
             if isinstance(url, str) and url_problem(url) and str(number) not in listed:
-                failures.append(f"footnotes.url: footnote {number} does not parse and is not listed as unusable")
+                failures.append(_failure("footnotes", "footnotes.url",
+                                         f"footnote {number} does not parse and is not listed as unusable"))
     return failures
 
 
-def require(where: str, failures: list[str]) -> None:
+def require(where: str, failures: list[Failure]) -> None:
     if failures:
         raise ValidationFailed(where, failures)

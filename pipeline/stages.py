@@ -21,7 +21,6 @@ A stage whose inputs, code and outputs are as on its last run is skipped
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Callable
@@ -31,16 +30,17 @@ import pandas as pd
 from . import __version__
 from . import assemble as assemble_mod
 from . import extract as extract_mod
-from . import cache, package, quality_report
+from . import cache, datapackage, quality_report
 from . import diff as diff_mod
 from .errors import InputError, PipelineError
 from .metadata import (ASSEMBLED, FOOTNOTES, FRAGMENTS, INITIATIVE_INTERVENTION_TYPES,
                        INITIATIVE_MUNICIPALITIES, INITIATIVES, QUALITY, RAW_FOOTNOTES, TABLES)
-from .normalise import Params, normalise as normalise_fn
+from .normalise import Params, normalise_initiatives
+from .release import (CODEBOOK_MD, DATAPACKAGE_JSON, EXPLORER_HTML, LINK_STATUS_PARQUET, QUALITY_JSON, QUALITY_MD,
+                      RELEASE_JSON, REPORT_HTML, WORKBOOK_XLSX as WORKBOOK, read_meta, write_meta)
 from .settings import DEFAULT_SETTINGS, RELEASE, ExtractSettings
 from .source import inspect_source, pdf_date
 from .store import parquet_metadata, read_parquet, staged_dir, write_csv, write_parquet
-from .workbook import FILENAME as WORKBOOK
 
 Log = Callable[[str], None]
 SOURCE_KEYS = ("source_file", "source_sha256", "source_title", "source_date")
@@ -125,7 +125,7 @@ def _normalise(interim: Path, log: Log) -> None:
     from . import schemas
     initiatives, meta = _read(interim / "assembled.parquet")
     footnotes, _ = _read(interim / "footnotes.parquet")
-    result = normalise_fn(initiatives, footnotes, Params.from_reference())
+    result = normalise_initiatives(initiatives, footnotes, Params.from_reference())
     schemas.require("normalise", schemas.check_table("initiatives", result.initiatives)
                     + schemas.check_table("initiative_municipalities", result.municipalities)
                     + schemas.check_table("initiative_intervention_types", result.intervention_types))
@@ -144,16 +144,6 @@ def release_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return {name: len(df) for name, df in tables.items()}
 
 
-def previous_release(out: Path) -> dict:
-    path = out / "release.json"
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"not valid JSON ({e})") from None
-
-
 def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: float) -> list[str]:
     """Tables that lost more than `max_shrink` of their rows since the previous release."""
     out = []
@@ -165,8 +155,8 @@ def check_shrink(counts: dict[str, int], previous: dict[str, int], max_shrink: f
     return out
 
 
-EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), "quality_report.md",
-            "quality_report.json", "release.json", "datapackage.json", "codebook.md", "report.html", "explorer.html",
+EXPORTED = [*(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")), QUALITY_MD,
+            QUALITY_JSON, RELEASE_JSON, DATAPACKAGE_JSON, CODEBOOK_MD, REPORT_HTML, EXPLORER_HTML,
             WORKBOOK]
 
 
@@ -182,14 +172,14 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
             reviewed: Path | None = None) -> None:
     from . import schemas
     from .explorer import write_explorer
-    from .report import write_report  # matplotlib
+    from .report_page import write_report  # matplotlib
     from .workbook import write_workbook  # openpyxl
     frames = {name: _read(interim / f"{name}.parquet") for name in TABLES}
     tables = {name: df for name, (df, _) in frames.items()}
     quality, meta = _read(interim / "quality.parquet")
     schemas.require("export", schemas.check_release(tables, quality))
     counts = release_counts(tables)
-    previous = previous_release(out)
+    previous = read_meta(out)
     if not allow_shrink:
         shrunk = check_shrink(counts, previous.get("counts", {}), RELEASE.max_shrink)
         if shrunk:
@@ -200,7 +190,7 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
             df, table_meta = frames[name]
             write_parquet(df, tmp / f"{name}.parquet", fields, table_meta)
             write_csv(df, tmp / f"{name}.csv", fields)
-        links = out / "link_status.parquet"   # from `pipeline links`, kept across exports
+        links = out / LINK_STATUS_PARQUET   # from `pipeline links`, kept across exports
         if links.is_file():
             quality = quality_report.with_links(quality, quality_report.link_items(
                 read_parquet(links), tables["initiatives"], tables["footnotes"]))
@@ -208,11 +198,11 @@ def _export(interim: Path, out: Path, log: Log, allow_shrink: bool, allow_suspec
         release = {"pipeline_version": __version__, **meta, "counts": counts,
                    "previous_counts": previous.get("counts", {}) if previous.get("source_sha256") != meta.get(
                        "source_sha256") else previous.get("previous_counts", {})}
-        (tmp / "release.json").write_text(json.dumps(release, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_meta(tmp, release)
         # the explorer and the workbook are listed in the data package: written before it
         write_explorer(tmp, previous=out)
         write_workbook(tmp)
-        package.write(tmp, meta)
+        datapackage.write(tmp, meta)
         # the previous release is what `out` holds until the staged files replace it
         diff_mod.write_release_changes(out, tmp, log)
         write_report(tmp, links=links)

@@ -19,27 +19,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .metadata import Field
+from .metadata import TYPES, Field
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "list<string>": pa.list_(pa.string()),
-    "list<integer>": pa.list_(pa.int64()),
-}
-
-
-PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+def arrow_type(f: Field) -> pa.DataType:
+    t = pa.type_for_alias(TYPES[f.type].arrow)
+    return pa.list_(t) if f.is_list else t
 
 
 def typed(df: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame:
     """The frame's columns in metadata order with the metadata's pandas dtypes (lists stay lists)."""
     df = df[[f.name for f in fields]].copy()
     for f in fields:
-        if f.type in PANDAS_TYPES:
-            df[f.name] = df[f.name].astype(PANDAS_TYPES[f.type])
+        if not f.is_list:
+            df[f.name] = df[f.name].astype(TYPES[f.type].pandas)
         else:
             df[f.name] = df[f.name].map(lambda v: list(v) if v is not None and not is_missing(v) else [])
     return df
@@ -54,7 +46,7 @@ def is_missing(v) -> bool:
 
 def arrow_schema(fields: tuple[Field, ...], metadata: dict[str, str] | None = None) -> pa.Schema:
     return pa.schema(
-        [pa.field(f.name, ARROW_TYPES[f.type], nullable=True, metadata={"description": f.description})
+        [pa.field(f.name, arrow_type(f), nullable=True, metadata={"description": f.description})
          for f in fields],
         metadata={k: str(v) for k, v in (metadata or {}).items()},
     )
@@ -72,7 +64,7 @@ def write_parquet(df: pd.DataFrame, path: Path, fields: tuple[Field, ...], metad
 def write_csv(df: pd.DataFrame, path: Path, fields: tuple[Field, ...]) -> None:
     out = df[[f.name for f in fields]].copy()
     for f in fields:
-        if f.type.startswith("list<"):
+        if f.is_list:
             out[f.name] = out[f.name].map(lambda v: "; ".join(map(str, v)) if v is not None else "")
     # utf-8 with BOM: Excel then shows æøå correctly
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")

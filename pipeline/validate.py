@@ -1,6 +1,6 @@
 """Stage 5, validate: Pandera and Great Expectations over a processed release.
 
-Entry point: `validate(out)` -> Report. It reads the published Parquet files,
+Entry point: `validate(out)` -> ValidationResult. It reads the published Parquet files,
 runs the Pandera schemas and cross-table rules (pipeline/schemas.py) and a
 Great Expectations suite (row counts against the previous release, required
 columns, value sets, uniqueness, URL patterns, share of initiatives with a
@@ -19,14 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import plausibility, reference, schemas
-from .errors import InputError
-from .metadata import SOURCE_COLUMN_NAMES, TABLES
-from .normalise import has_working_link
+from . import plausibility, schemas
+from .links import has_working_link
+from .metadata import TABLES, Field
+from .release import load_release
 from .settings import RELEASE, ReleaseSettings
-from .store import read_parquet
-
-URL_PATTERN = r"^https?://[^/\s]+\.[^/\s]+"
 
 
 @dataclass
@@ -39,7 +36,7 @@ class Check:
 
 
 @dataclass
-class Report:
+class ValidationResult:
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -47,25 +44,9 @@ class Report:
         return [c for c in self.checks if not c.success]
 
 
-def load_release(out: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None, dict]:
-    tables = {}
-    for name in TABLES:
-        path = out / f"{name}.parquet"
-        if not path.exists():
-            raise InputError(path, "missing; run the pipeline first")
-        tables[name] = read_parquet(path)
-    quality = None
-    if (out / "quality_report.json").exists():
-        quality = pd.DataFrame(json.loads((out / "quality_report.json").read_text(encoding="utf-8"))["items"],
-                               columns=["check", "initiative_id", "name", "detail"])
-    release = json.loads((out / "release.json").read_text(encoding="utf-8")) if (out / "release.json").exists() else {}
-    return tables, quality, release
-
-
 def pandera_checks(tables: dict[str, pd.DataFrame], quality: pd.DataFrame | None) -> list[Check]:
     failures = schemas.check_release(tables, quality)
-    # a failure reads "table.column: rule (n failing: examples)"
-    checks = [Check("pandera", f.split(":")[0].split(".")[0], f.split(" (")[0], False, f) for f in failures]
+    checks = [Check("pandera", f.table, f.rule, False, f.detail) for f in failures]
     failed_tables = {c.table for c in checks}
     checks += [Check("pandera", t, f"{t} schema and cross-table rules", True) for t in tables if t not in failed_tables]
     return checks
@@ -73,9 +54,6 @@ def pandera_checks(tables: dict[str, pd.DataFrame], quality: pd.DataFrame | None
 
 def _suite_specs(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: ReleaseSettings):
     """(table, expectation class name, kwargs) for every expectation of the suite."""
-    sections = list(reference.load("sections")["section"])
-    codes = list(reference.load("municipalities")["municipality_code"])
-    types = list(reference.load("intervention_types")["type"])
     specs = []
     for name, df in tables.items():
         before = previous.get(name)
@@ -83,29 +61,33 @@ def _suite_specs(tables: dict[str, pd.DataFrame], previous: dict[str, int], s: R
         specs.append((name, "ExpectTableRowCountToBeBetween", {"min_value": lo, "max_value": hi}))
         specs.append((name, "ExpectTableColumnsToMatchSet",
                       {"column_set": [f.name for f in TABLES[name]], "exact_match": True}))
-    specs += [
-        ("initiatives", "ExpectColumnValuesToBeUnique", {"column": "initiative_id"}),
-        ("initiatives", "ExpectColumnValuesToNotBeNull", {"column": "initiative"}),
-        ("initiatives", "ExpectColumnValuesToNotBeNull", {"column": "name"}),
-        ("initiatives", "ExpectColumnValuesToBeInSet", {"column": "section", "value_set": sections}),
-        ("initiatives", "ExpectColumnValuesToBeInSet",
-         {"column": "age_source", "value_set": schemas.AGE_SOURCES}),
-        ("initiatives", "ExpectColumnValuesToBeInSet",
-         {"column": "geography_scope", "value_set": schemas.SCOPES}),
-        ("initiatives", "ExpectColumnValuesToBeBetween", {"column": "age_min", "min_value": 0, "max_value": 120}),
-        ("initiatives", "ExpectColumnValuesToBeBetween", {"column": "age_max", "min_value": 0, "max_value": 120}),
-        ("footnotes", "ExpectColumnValuesToBeUnique", {"column": "number"}),
-        ("footnotes", "ExpectColumnValuesToNotBeNull", {"column": "initiative_id"}),
-        ("footnotes", "ExpectColumnValuesToBeInSet", {"column": "column", "value_set": list(SOURCE_COLUMN_NAMES)}),
-        ("footnotes", "ExpectColumnValuesToMatchRegex", {"column": "url", "regex": URL_PATTERN, "mostly": 0.95}),
-        ("initiative_municipalities", "ExpectColumnValuesToBeInSet",
-         {"column": "municipality_code", "value_set": codes}),
-        ("initiative_intervention_types", "ExpectColumnValuesToBeInSet",
-         {"column": "intervention_type", "value_set": types}),
-        ("initiative_links", "ExpectColumnMeanToBeBetween",
-         {"column": "has_usable_link", "min_value": s.min_share_with_link, "max_value": 1.0}),
-    ]
+    specs += [(name, expectation, kwargs) for name, fields in TABLES.items() for f in fields
+              for expectation, kwargs in column_expectations(f)]
+    specs.append(("initiative_links", "ExpectColumnMeanToBeBetween",
+                  {"column": "has_usable_link", "min_value": s.min_share_with_link, "max_value": 1.0}))
     return specs
+
+
+def column_expectations(f: Field) -> list[tuple[str, dict]]:
+    """The expectations a field's constraints (pipeline/metadata.py) ask for. List columns are left to
+    Pandera, which checks their items; GX compares scalars."""
+    if f.is_list:
+        return []
+    out = []
+    if f.unique:
+        out.append(("ExpectColumnValuesToBeUnique", {"column": f.name}))
+    if f.not_blank or f.always_set:
+        out.append(("ExpectColumnValuesToNotBeNull", {"column": f.name}))
+    allowed = schemas.allowed_values(f)
+    if allowed is not None:
+        out.append(("ExpectColumnValuesToBeInSet", {"column": f.name, "value_set": allowed}))
+    if f.minimum is not None or f.maximum is not None:
+        out.append(("ExpectColumnValuesToBeBetween", {"column": f.name, "min_value": f.minimum,
+                                                       "max_value": f.maximum}))
+    if f.pattern:
+        out.append(("ExpectColumnValuesToMatchRegex", {"column": f.name, "regex": f.pattern,
+                                                        "mostly": f.pattern_share}))
+    return out
 
 
 def _links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -160,20 +142,21 @@ def suspect_check(quality: pd.DataFrame | None) -> Check:
     return Check("plausibility", "quality_report", "no unreviewed suspect rows", open_.empty, detail)
 
 
-def validate(out: Path) -> Report:
-    tables, quality, release = load_release(out)
-    report = Report(pandera_checks(tables, quality) + gx_checks(tables, release.get("previous_counts", {}))
-                    + [suspect_check(quality)])
+def validate(out: Path) -> ValidationResult:
+    release = load_release(out)
+    report = ValidationResult(pandera_checks(release.tables, release.quality)
+                    + gx_checks(release.tables, release.meta.get("previous_counts", {}))
+                    + [suspect_check(release.quality)])
     folder = out / "reports"
     folder.mkdir(exist_ok=True)
     (folder / "validation.json").write_text(json.dumps(
         {"success": not report.failed, "checks": [c.__dict__ for c in report.checks]}, ensure_ascii=False, indent=2)
         + "\n", encoding="utf-8")
-    (folder / "validation.html").write_text(to_html(report, release), encoding="utf-8")
+    (folder / "validation.html").write_text(to_html(report, release.meta), encoding="utf-8")
     return report
 
 
-def to_html(report: Report, release: dict) -> str:
+def to_html(report: ValidationResult, release: dict) -> str:
     rows = "\n".join(
         f"<tr class='{'ok' if c.success else 'fail'}'><td>{'✔' if c.success else '✘'}</td><td>{html.escape(c.tool)}</td>"
         f"<td>{html.escape(c.table)}</td><td>{html.escape(c.name)}</td><td><code>{html.escape(c.detail)}</code></td></tr>"

@@ -10,7 +10,6 @@ document properties' dates, the zip entries' times), so the same input gives the
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import zipfile
@@ -21,9 +20,10 @@ import pandas as pd
 
 from .errors import InputError
 from .metadata import PACKAGE, TABLES, Field
+from .release import RELEASE_JSON, WORKBOOK_XLSX, read_meta
 from .store import is_missing, read_parquet
 
-FILENAME = "bilag3_initiativer.xlsx"
+FILENAME = WORKBOOK_XLSX
 CODEBOOK_SHEET, ABOUT_SHEET = "codebook", "Om data"
 # A date for the workbook's own properties when the source records none (the zip format starts in 1980).
 FALLBACK_DATE = datetime(1980, 1, 1)
@@ -35,7 +35,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx can
 
 def _value(f: Field, v):
     """A cell as Excel holds it: lists joined with "; ", numbers as numbers, None for missing."""
-    if f.type.startswith("list<"):
+    if f.is_list:
         items = [] if v is None or (not hasattr(v, "__len__") and is_missing(v)) else list(v)
         return "; ".join(str(x) for x in items if x is not None and not is_missing(x)) or None
     if v is None or is_missing(v):
@@ -179,12 +179,12 @@ def workbook_bytes(wb, when: datetime) -> bytes:
 def write_workbook(out: Path) -> Path:
     """Read the processed release in `out` and write `out/bilag3_initiativer.xlsx`; return its path."""
     out = Path(out)
-    paths = [out / f"{name}.parquet" for name in TABLES] + [out / "release.json"]
+    paths = [out / f"{name}.parquet" for name in TABLES] + [out / RELEASE_JSON]
     for path in paths:
         if not path.exists():
             raise InputError(path, "missing; run the pipeline (export) first")
     tables = {name: read_parquet(out / f"{name}.parquet") for name in TABLES}
-    release = json.loads((out / "release.json").read_text(encoding="utf-8"))
+    release = read_meta(out)
     data = workbook_bytes(build_workbook(tables, release), _date(release))
     path, tmp = out / FILENAME, out / f".{FILENAME}.tmp"
     tmp.write_bytes(data)

@@ -308,7 +308,7 @@ def test_cli_links_on_a_missing_release_is_one_line():
 
 
 def test_link_health_per_section_counts_each_url_once_per_section():
-    from pipeline.report import link_health
+    from pipeline.report_page import link_health
     initiatives = pd.DataFrame({"initiative_id": [1, 2, 3], "section": ["Børn", "Børn", "Ældre"]})
     footnotes = pd.DataFrame({"number": [1, 2, 3, 4, 5], "initiative_id": [1, 2, 3, 3, 1],
                               "url": ["https://a.dk/", "https://a.dk/", "https://a.dk/", "https://b.dk/",

@@ -8,8 +8,9 @@ from pipeline.ages import SectionBand, parse_age
 from pipeline.delivery import DeliveryRules, is_remote, parse_delivery
 from pipeline.geography import municipality_count, parse_geography
 from pipeline.intervention_types import UnknownInterventionType, split_types
-from pipeline.names import parse_name
-from pipeline.normalise import Params, normalise, url_problem
+from pipeline.organisations import parse_name
+from pipeline.links import url_problem
+from pipeline.normalise import Params, normalise_initiatives
 
 CHILDREN = SectionBand(0, 17, "under")
 ADULTS = SectionBand(18, 65, "over")
@@ -144,7 +145,7 @@ def test_normalise_builds_tidy_tables_and_quality_items():
     ])
     footnotes = pd.DataFrame([{"number": 1, "initiative_id": 1, "column": "initiative", "text": "x",
                                "url": None, "page": 1}])
-    result = normalise(initiatives, footnotes, Params.from_reference())
+    result = normalise_initiatives(initiatives, footnotes, Params.from_reference())
     assert result.municipalities[["initiative_id", "municipality_code", "region"]].values.tolist() == [
         [1, "751", "Region Midtjylland"]]
     assert result.intervention_types["intervention_type"].tolist() == ["Aktivitetstilbud", "Rådgivning", "Socialt forum"]

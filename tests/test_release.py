@@ -95,7 +95,7 @@ def test_datapackage_is_valid(release):
     report = validate(str(release / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    from pipeline.package import VIEWS
+    from pipeline.datapackage import VIEWS
     assert len(package["resources"]) == 2 * len(TABLES) + len(VIEWS)
     assert all(f["description"] for r in package["resources"] if "schema" in r for f in r["schema"]["fields"])
     views = {r["path"]: r for r in package["resources"] if "schema" not in r}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import report
+from pipeline import report_page as report
 from pipeline.quality_report import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,7 @@ def test_page_shows_the_quality_items_and_the_figures(page, release_copy):
 def test_same_input_same_bytes_in_a_fresh_process(page, release_copy, tmp_path):
     first = page.read_bytes()
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from pipeline.report import "
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from pipeline.report_page import "
                     "write_report; write_report(Path(sys.argv[1]))", str(release_copy)],
                    cwd=ROOT, env=env, check=True, timeout=120)
     assert page.read_bytes() == first

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import os
 from dataclasses import dataclass
 from html import escape
@@ -25,15 +24,16 @@ from . import reference
 from .errors import InputError
 from .delivery import is_remote
 from .metadata import LINK_BROKEN, LINK_OK, LINK_STATUSES, VALUE_LABELS
-from .normalise import has_documentation, has_working_link
+from .links import has_working_link
+from .normalise import has_documentation
 from .quality_report import CHECKS
+from .release import LINK_STATUS_PARQUET, QUALITY_JSON, RELEASE_JSON, REPORT_HTML, read_meta, read_quality
 from .store import read_parquet
 
 SCOPES = VALUE_LABELS["geography_scope"]  # geography_scope -> (Danish label, English label), in display order
 TOP_MUNICIPALITIES = 15
-QUALITY_COLUMNS = ["check", "initiative_id", "name", "detail"]
 INPUTS = ("initiatives.parquet", "footnotes.parquet", "initiative_municipalities.parquet",
-          "initiative_intervention_types.parquet", "release.json", "quality_report.json")
+          "initiative_intervention_types.parquet", RELEASE_JSON, QUALITY_JSON)
 RC = {"svg.hashsalt": "bilag3-report", "svg.fonttype": "path", "font.family": "DejaVu Sans",
       "font.size": 10, "axes.titlesize": 13, "axes.titleweight": "bold"}
 BAR, ACCENT, MUTED = "#3b6ea5", "#e08a2c", "#666666"
@@ -379,7 +379,7 @@ def write_report(out: Path, links: Path | None = None) -> Path:
     """Read the processed release in `out` and write `out/report.html`; return its path.
     The link health comes from `links` (default out/link_status.parquet) when that file exists."""
     out = Path(out)
-    links = out / "link_status.parquet" if links is None else Path(links)
+    links = out / LINK_STATUS_PARQUET if links is None else Path(links)
     for name in INPUTS:
         if not (out / name).exists():
             raise InputError(out / name, "missing; run the pipeline (export) first")
@@ -387,9 +387,8 @@ def write_report(out: Path, links: Path | None = None) -> Path:
     footnotes = read_parquet(out / "footnotes.parquet")
     municipalities = read_parquet(out / "initiative_municipalities.parquet")
     types = read_parquet(out / "initiative_intervention_types.parquet")
-    release = json.loads((out / "release.json").read_text(encoding="utf-8"))
-    quality = json.loads((out / "quality_report.json").read_text(encoding="utf-8"))
-    items = pd.DataFrame(quality.get("items", []), columns=QUALITY_COLUMNS)
+    release = read_meta(out)
+    items = read_quality(out)
     sections = reference.load("sections")
     labels_en = dict(zip(sections["section"], sections["label_en"]))
     charts = build_figures(initiatives, footnotes, municipalities, types, labels_en)
@@ -403,7 +402,7 @@ def write_report(out: Path, links: Path | None = None) -> Path:
         link_status = read_parquet(links)
         links_html = _links_html(link_health(link_status, initiatives, footnotes),
                                  parquet_metadata(links).get("checked_at", ""))
-    path, tmp = out / "report.html", out / ".report.html.tmp"
+    path, tmp = out / REPORT_HTML, out / f".{REPORT_HTML}.tmp"
     tmp.write_text(render_html(charts, release, items, keys, links_html), encoding="utf-8", newline="\n")
     os.replace(tmp, path)  # never a half-written page
     return path

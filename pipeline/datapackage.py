@@ -6,35 +6,33 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .metadata import PACKAGE, TABLES, Field
+from .metadata import PACKAGE, TABLES, TYPES, Field
+from .release import CODEBOOK_MD, DATAPACKAGE_JSON, EXPLORER_HTML, WORKBOOK_XLSX
 from .source import sha256_of
 
 # Files of the release made from the tables for people rather than programs: (file, format, mediatype, description)
 VIEWS = (
-    ("explorer.html", "html", "text/html",
+    (EXPLORER_HTML, "html", "text/html",
      "One self-contained page to search and filter the initiatives, open each one with its cells and footnote "
      "links, and download the rows shown as CSV; opens offline."),
-    ("bilag3_initiativer.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (WORKBOOK_XLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      "The tables as an Excel workbook: an 'Om data' sheet, a sheet per table and the codebook."),
 )
-CSV_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
-def _field(f: Field, fmt: str) -> dict:
+def field_descriptor(f: Field, fmt: str) -> dict:
+    """A field of a Table Schema: for the CSV (list columns as joined text) or the Parquet file."""
     out = {"name": f.name, "description": f.description}
-    if f.type.startswith("list<"):
-        if fmt == "csv":
-            out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
-        else:
-            out.update(type="array")
+    if f.is_list and fmt == "csv":
+        out.update(type="string", description=f"{f.description} In the CSV: the items joined with '; '.")
     else:
-        out["type"] = CSV_TYPES[f.type]
-    if not f.nullable and not f.type.startswith("list<"):
+        out["type"] = TYPES[f.type].frictionless
+    if not f.nullable and not f.is_list:
         out["constraints"] = {"required": True}
     return out
 
 
-def datapackage(folder: Path, meta: dict[str, str]) -> dict:
+def package_descriptor(folder: Path, meta: dict[str, str]) -> dict:
     """The package for the tables in `folder`, with each file's size and sha256.
 
     The Parquet files are listed as files, not tables: frictionless reads
@@ -54,7 +52,7 @@ def datapackage(folder: Path, meta: dict[str, str]) -> dict:
                 "description": PACKAGE["tables"][name],
                 "bytes": path.stat().st_size,
                 "hash": f"sha256:{sha256_of(path)}",
-                "schema": {"fields": [_field(f, fmt) for f in fields]},
+                "schema": {"fields": [field_descriptor(f, fmt) for f in fields]},
             }
             if fmt == "csv":
                 res.update(mediatype="text/csv", encoding="utf-8-sig")
@@ -97,6 +95,6 @@ def codebook(meta: dict[str, str]) -> str:
 
 
 def write(folder: Path, meta: dict[str, str]) -> None:
-    (folder / "datapackage.json").write_text(
-        json.dumps(datapackage(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (folder / "codebook.md").write_text(codebook(meta), encoding="utf-8")
+    (folder / DATAPACKAGE_JSON).write_text(
+        json.dumps(package_descriptor(folder, meta), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / CODEBOOK_MD).write_text(codebook(meta), encoding="utf-8")
