@@ -20,31 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .reference import word_endings
+from .settings import LEXICON
 from .textjoin import MARKER, MAYBE_CUT
 
 # letters of a token; what surrounds them (punctuation, brackets, markers) is not part of the word
 _CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
 KNOWN, COMPOUND, UNKNOWN = 2, 1, 0
-# the shortest part a compound is split into: shorter ones ("i", "og", "at") make any pair a "compound"
-MIN_PART = 4
-# the shortest stem whose definite form ("evaluering-en") is taken for one: shorter ones are often
-# words of their own ("vid-en", "plan-et")
-MIN_STEM = 5
-# letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "børn-e-have")
-LINKING = "se"
-# passes over a cell's open breaks after the first (each pass decides with its neighbours' decisions)
-RESOLVE_ROUNDS = 3
-
-
-# a word this frequent (wordfreq's Zipf scale: 7 is "og", 3 is rare) is a common word, and one
-# this frequent a function word ("til", "som", "af")
-COMMON_ZIPF = 4.5
-FUNCTION_ZIPF = 6.0
-# a word printed this often in the document is one of its common words ("frivillige", "ensomhed")
-DOCUMENT_COMMON = 3
-# a function word printed before this share of another function word's occurrences goes with it
-# ("er at"); below, the pair is chance ("er med": the plural "-er" before "med")
-ASSOCIATED = 0.1
+S = LEXICON  # the thresholds, with their reasons: settings.LexiconSettings
 
 
 @functools.cache
@@ -123,11 +105,11 @@ class Lexicon:
 
     def follows(self, word: str, nxt: str) -> bool:
         """Does the document print `word` before `nxt` as a habit: ever, for a content word; in
-        ASSOCIATED of its occurrences, for a function word ("er" / "at", not "er" / "med")?"""
+        S.associated of its occurrences, for a function word ("er" / "at", not "er" / "med")?"""
         pair = self.phrases.get((word, nxt), 0)
-        if not _zipf_at_least(nxt, FUNCTION_ZIPF):
+        if not _zipf_at_least(nxt, S.function_zipf):
             return pair > 0
-        return pair >= ASSOCIATED * self.document.get(nxt, 0) > 0
+        return pair >= S.associated * self.document.get(nxt, 0) > 0
 
     def known(self, word: str) -> bool:
         return word in self.document or word in danish_words()
@@ -138,7 +120,7 @@ class Lexicon:
         "målgruppen", "socialt"), unless the document prints a compound that starts with it."""
         if _form_ending(word):
             return True
-        adjective_t = (len(word) > MIN_STEM and word.endswith("t") and self.known(word[:-1])
+        adjective_t = (len(word) > S.min_stem and word.endswith("t") and self.known(word[:-1])
                        and self.known(word[:-1] + "e"))
         if not (self.definite(word) or adjective_t):
             return False
@@ -148,7 +130,7 @@ class Lexicon:
         """A definite form of a word ("evaluering-en", "målgruppe-ns", "sygdomm-en")."""
         for e in _endings("definite"):
             stem = word[:-len(e)]
-            if word.endswith(e) and len(stem) >= MIN_STEM and (stem.endswith("e") or e.startswith("e")):
+            if word.endswith(e) and len(stem) >= S.min_stem and (stem.endswith("e") or e.startswith("e")):
                 undoubled = stem[:-1] if stem[-1] == stem[-2] else stem
                 if self.score(stem) > UNKNOWN or self.score(undoubled) > UNKNOWN:
                     return True
@@ -170,7 +152,7 @@ class Lexicon:
 
     def inflected(self, word: str) -> bool:
         """A listed word with an inflection ("kvalitativ-t", "afhjælpe-s")."""
-        return any(word.endswith(e) and len(word) - len(e) >= MIN_STEM and self.known(word[:-len(e)])
+        return any(word.endswith(e) and len(word) - len(e) >= S.min_stem and self.known(word[:-len(e)])
                    and _ending(word[:-len(e)], e) for e in _endings("inflection"))
 
     def heads_compound(self, head: str) -> bool:
@@ -179,7 +161,7 @@ class Lexicon:
             i = bisect.bisect_right(words, head)
             while i < len(words) and words[i].startswith(head):
                 tail = words[i][len(head):]
-                if len(tail) >= MIN_PART and self.known(tail):
+                if len(tail) >= S.min_part and self.known(tail):
                     return True
                 i += 1
         return False
@@ -201,23 +183,23 @@ class Lexicon:
             for e in ("", *_endings("inflection")):
                 if word.endswith(x + e):
                     stem = word[:len(word) - len(x + e)]
-                    if len(stem) >= MIN_PART and (self.known(stem) or self.known(stem + "e")):
+                    if len(stem) >= S.min_part and (self.known(stem) or self.known(stem + "e")):
                         return True
         return False
 
     def _compound(self, word: str, depth: int = 0) -> bool:
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        for cut in range(S.min_part, len(word) - S.min_part + 1):
             head, tail = word[:cut], word[cut:]
             if not self.known(tail) or self.finished(head):
                 continue
-            if self.known(head) or (head[-1] in LINKING and self.known(head[:-1])):
+            if self.known(head) or (head[-1] in S.linking and self.known(head[:-1])):
                 return True
-            if depth == 0 and (self._compound(head, 1) or (head[-1] in LINKING and self._compound(head[:-1], 1))):
+            if depth == 0 and (self._compound(head, 1) or (head[-1] in S.linking and self._compound(head[:-1], 1))):
                 return True
         return False
 
     def common(self, word: str) -> bool:
-        return self.document.get(word, 0) >= DOCUMENT_COMMON or _zipf_at_least(word, COMMON_ZIPF)
+        return self.document.get(word, 0) >= S.document_common or _zipf_at_least(word, S.common_zipf)
 
     def cut_or_space(self, before: str, after: str) -> str | None:
         """"" when `before` + `after` (the line's last token, the next line's first) is one word cut in
@@ -246,9 +228,9 @@ class Lexicon:
         # the word that follows: "livssituation" / "en mulighed", but "Evaluering" / "en viser".)
         following = core(words[1]) if len(words) > 1 and token.isalpha() else ""
         # (The list holds the inflected forms of its common words: "derudover" / "er" is two.)
-        ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, FUNCTION_ZIPF)
+        ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, S.function_zipf)
                                           and self.follows(b, following)) and not (
-            _zipf_at_least(a, COMMON_ZIPF) and not self.known(a + b))
+            _zipf_at_least(a, S.common_zipf) and not self.known(a + b))
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
@@ -263,7 +245,7 @@ class Lexicon:
         # Two words whose join would be a compound, where the first never starts one (neither in the
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").
         linked = self.linked(a)
-        if (whole == COMPOUND and parts > UNKNOWN and len(b) >= MIN_PART and not ending and not linked
+        if (whole == COMPOUND and parts > UNKNOWN and len(b) >= S.min_part and not ending and not linked
                 and not self.heads_compound(a)):
             return " "
         # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
@@ -274,8 +256,8 @@ class Lexicon:
         # unless it is a common genitive of its own: "Københavns" / "kommuner".)
         linked = linked and not self.common(a)
         if whole < KNOWN and len(b) > 1 and not ending:
-            if (known_a > UNKNOWN and len(b) >= MIN_PART and self.common(b) and not linked
-                    or _zipf_at_least(b, FUNCTION_ZIPF)):
+            if (known_a > UNKNOWN and len(b) >= S.min_part and self.common(b) and not linked
+                    or _zipf_at_least(b, S.function_zipf)):
                 return " "
         return None
 
@@ -300,7 +282,7 @@ def resolve_cuts(text: str | None, lexicon: Lexicon) -> str | None:
 
     for i in reversed(range(len(joins))):
         joins[i] = decide(i)
-    for _ in range(RESOLVE_ROUNDS):
+    for _ in range(S.resolve_rounds):
         changed = False
         for i in range(len(joins)):
             decision = decide(i)

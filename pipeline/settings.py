@@ -125,6 +125,33 @@ DEFAULT_SETTINGS = ExtractSettings()
 
 
 @dataclass(frozen=True)
+class LexiconSettings:
+    """How the assemble stage decides the line breaks the geometry leaves open (pipeline/lexicon.py)."""
+    # The shortest part a compound is split into: shorter ones ("i", "og", "at") make any pair a
+    # "compound".
+    min_part: int = 4
+    # The shortest stem whose definite form ("evaluering-en") is taken for one: shorter ones are
+    # often words of their own ("vid-en", "plan-et").
+    min_stem: int = 5
+    # Letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "børn-e-have").
+    linking: str = "se"
+    # Passes over a cell's open breaks after the first (each decides with its neighbours' decisions).
+    resolve_rounds: int = 3
+    # A word this frequent in wordfreq's list (Zipf scale: 7 is "og", 3 is rare) is a common
+    # word, and one this frequent a function word ("til", "som", "af").
+    common_zipf: float = 4.5
+    function_zipf: float = 6.0
+    # A word printed this often in the document is one of its common words ("frivillige").
+    document_common: int = 3
+    # A function word printed before this share of another function word's occurrences goes with
+    # it ("er at"); below, the pair is chance ("er med": the plural "-er" before "med").
+    associated: float = 0.1
+
+
+LEXICON = LexiconSettings()
+
+
+@dataclass(frozen=True)
 class ReleaseSettings:
     # A new release with this share fewer initiatives or footnotes than the last one stops the run.
     max_shrink: float = 0.10
