@@ -174,6 +174,7 @@ def chars_of(text, top, size=9.0, x0=40.0):
     ("Bilag 3 – oversigt", 9.0, frozenset({"Bilag # – oversigt"}), True),   # recurs on other pages
     ("Bilag 3 – oversigt", 9.0, frozenset(), False),     # seen once: not furniture
     ("13", 5.0, frozenset(), False),                     # a raised footnote marker alone on a line
+    ("13", 5.0, frozenset({"#"}), False),                # ... though page numbers ("#") recur in the margins
     ("3 Link: https://a.dk/", 8.0, frozenset({"# Link: https://a.dk/"}), False),  # a footnote
 ])
 def test_page_furniture(margin_text, size, running, dropped):
