@@ -34,6 +34,8 @@ from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines, markers
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
 URL_BREAKS = "?&=/#-_"
+# A token that only a URL would print: a character prose words do not hold, or a file ending.
+URL_PART = re.compile(r"[_%=&?#~/]|\.[a-z0-9]{2,5}$", re.I)
 
 
 @dataclass
@@ -578,9 +580,12 @@ def _join_footnote(texts: list[str], boxes: list[Line], uris: list[str], full_ri
         head = text.split()[0]
         in_link = any((tail + head) in u for u in uris)
         # a URL goes on on the next line where the line was full, or where it broke at a character
-        # after which typesetters break URLs ("…/trives-bedst/?" / "fbclid=…")
+        # after which typesetters break URLs ("…/trives-bedst/?" / "fbclid=…"); a capital there
+        # starts new text ("…/" / "Evaluering af …") unless the word reads as a URL's own
+        # ("…/Publikationer/" / "FINAL_Pilotresultater.pdf")
+        broke_in_url = tail[-1:] in URL_BREAKS and (not head[:1].isupper() or URL_PART.search(head) is not None)
         wrapped_url = (URL_START.search(tail) is not None and not head.startswith("(")
-                       and (prev_box.x1 >= full_right or (tail[-1] in URL_BREAKS and not head[:1].isupper())))
+                       and (prev_box.x1 >= full_right or broke_in_url))
         out += ("" if in_link or wrapped_url else " ") + text
     return " ".join(out.split())
 

@@ -121,9 +121,12 @@ def without_furniture(chars: list[dict], page_height: float, running: frozenset[
     drop = set()
     for m in margin_lines(chars, page_height, s):
         text = _marker_digits(m.line.text)
-        # a small number alone may be a raised marker; it is a page number where the other pages have one
+        # a small number alone may be a raised marker (one the typesetter wrapped onto a line of its
+        # own); it is a page number only where the other pages have one, never by its wording:
+        # a marker's digits read "#" like every page number
         number = PAGE_NUMBER.match(text) is not None and not m.line.marker_only
-        if (m.set_off and (number or running_key(text) in running)) or page_number_key(m) in running:
+        recurs = running_key(text) in running and not m.line.marker_only
+        if (m.set_off and (number or recurs)) or page_number_key(m) in running:
             drop |= {id(c) for c in m.line.chars}
     return [c for c in chars if id(c) not in drop] if drop else chars
 

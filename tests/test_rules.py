@@ -174,6 +174,7 @@ def chars_of(text, top, size=9.0, x0=40.0):
     ("Bilag 3 – oversigt", 9.0, frozenset({"Bilag # – oversigt"}), True),   # recurs on other pages
     ("Bilag 3 – oversigt", 9.0, frozenset(), False),     # seen once: not furniture
     ("13", 5.0, frozenset(), False),                     # a raised footnote marker alone on a line
+    ("13", 5.0, frozenset({"#"}), False),                # ... though page numbers ("#") recur in the margins
     ("3 Link: https://a.dk/", 8.0, frozenset({"# Link: https://a.dk/"}), False),  # a footnote
 ])
 def test_page_furniture(margin_text, size, running, dropped):
@@ -327,3 +328,19 @@ def test_a_printed_url_broken_after_a_question_mark_is_rejoined():
     text = _join_footnote(["Link: https://a.dk/trives-bedst/?", "fbclid=IwAR0y"], [box, box], [], 400.0)
     assert text == "Link: https://a.dk/trives-bedst/?fbclid=IwAR0y"
     assert _join_footnote(["Link: https://a.dk/", "(s. 29)"], [box, box], [], 400.0) == "Link: https://a.dk/ (s. 29)"
+
+
+@pytest.mark.parametrize("lines, joined", [
+    # a path segment in capitals after the "/" goes on when it reads as a URL's own word ...
+    (["Link: https://a.dk/Publikationer/", "FINAL_Pilot_2018.pdf"], "Link: https://a.dk/Publikationer/FINAL_Pilot_2018.pdf"),
+    (["Link: https://a.dk/2021-02/", "Aftenskole%20for%20borgere"], "Link: https://a.dk/2021-02/Aftenskole%20for%20borgere"),
+    (["Link: https://a.dk/files/", "Rapport.pdf"], "Link: https://a.dk/files/Rapport.pdf"),
+    # ... a capitalised word of prose starts new text
+    (["Link: https://a.dk/", "Evaluering af forløbet"], "Link: https://a.dk/ Evaluering af forløbet"),
+    (["Link: https://a.dk/", "Se bl.a. rapporten"], "Link: https://a.dk/ Se bl.a. rapporten"),
+])
+def test_a_printed_url_broken_before_a_capitalised_path_segment_is_rejoined(lines, joined):
+    from pipeline.extract import _join_footnote
+    from types import SimpleNamespace
+    box = SimpleNamespace(x1=200.0)   # far from the right edge: the typesetter broke at the "/"
+    assert _join_footnote(lines, [box, box], [], 400.0) == joined
