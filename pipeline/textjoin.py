@@ -42,6 +42,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
         return " "
     if re.match(r"-\s+(og|eller)\b", nxt) and re.search(r"[^\W\d]{3}$", last):
         return ""  # "Forsknings" / "- og Analyse": the hyphen of a suspended compound went to the next line
+    if last[-1:].isdigit() and nxt[:1].isdigit():
+        return ""  # a number the line end cut ("(2016-201" / "9)"): text rarely sets two numbers side by side
     if last.endswith(("(", "[")):
         return ""  # nothing is written after an opening bracket's space
     if last.endswith("/"):

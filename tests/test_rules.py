@@ -28,6 +28,8 @@ S = LayoutSettings()
     (["Randers-, Horsens-", ", Vejle-"], [None], "Randers-, Horsens-, Vejle-"),
     (["Frederiksberg", "-borgere"], [None], "Frederiksberg-borgere"),             # hyphen glued to a word
     (["at forebygge", "- at styrke"], [None], "at forebygge - at styrke"),         # a dash with a space
+    (["oplever \"ventesorg\" (1", "6-25 år.)"], [None], "oplever \"ventesorg\" (16-25 år.)"),  # a number cut
+    (["i alt 12", "kommuner"], [None], "i alt 12 kommuner"),
     (["Aktiviteter er bl.a.", "• Yoga", "• Samtalecafe"], [None, None],
      "Aktiviteter er bl.a. • Yoga • Samtalecafe"),
 ])
