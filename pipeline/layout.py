@@ -131,10 +131,6 @@ def without_furniture(chars: list[dict], page_height: float, running: frozenset[
     return [c for c in chars if id(c) not in drop] if drop else chars
 
 
-def is_marker_char(char: dict, body_size: float, s: LayoutSettings) -> bool:
-    return char["text"] in MARKER_CHARS and char["size"] <= s.superscript_max_size_ratio * body_size
-
-
 def marker_chars(chars: list[dict], body_size: float, s: LayoutSettings) -> set[int]:
     """ids of the chars that belong to raised footnote markers.
 
@@ -142,7 +138,7 @@ def marker_chars(chars: list[dict], body_size: float, s: LayoutSettings) -> set[
     text (some typesetters print markers at ~85 % size) are markers when their
     baseline sits clearly above the baseline of the full-size text beside them.
     """
-    out = {id(c) for c in chars if is_marker_char(c, body_size, s)}
+    out = {id(c) for c in chars if c["text"] in MARKER_CHARS and c["size"] <= s.superscript_max_size_ratio * body_size}
     lo, hi = s.superscript_max_size_ratio * body_size, s.raised_max_size_ratio * body_size
     rise = s.raised_min_rise_ratio * body_size
     reach = s.raised_neighbour_reach_ratio * body_size
@@ -428,9 +424,10 @@ def split_columns(chars: list[dict], seps: list[float], body_size: float, s: Lay
     the column its first digit starts in (a marker belongs to the text it follows, even where a
     typesetter let it stick out of the cell)."""
     columns: list[list[dict]] = [[] for _ in range(len(seps) + 1)]
+    markers = marker_chars(chars, body_size, s)  # the same markers build_lines will read
     run_column, prev = None, None
     for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if is_marker_char(c, body_size, s):
+        if id(c) in markers:
             glued = (prev is not None and abs(prev["top"] - c["top"]) < s.touch_tolerance
                      and c["x0"] - prev["x1"] < s.marker_glue_gap_ratio * c["size"])
             if run_column is None or not glued:

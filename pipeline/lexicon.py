@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .reference import word_endings
 from .settings import LEXICON
-from .textjoin import MARKER, MAYBE_CUT
+from .textjoin import MARKER, MAYBE_CUT, join_break
 
 # letters of a token; what surrounds them (punctuation, brackets, markers) is not part of the word
 _CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
@@ -207,7 +207,7 @@ class Lexicon:
         words = after.split()
         token = words[0] if words else ""
         if before.endswith("/"):
-            return ""  # no space after a slash ("Samtale/" / "behandling"), as at any line break
+            return join_break(before, after)  # the slash rule of any line break ("Samtale/" / "behandling")
         # of "børn/børnefamilier", the word at the break is "børnefamilier"
         before, token = before.rsplit("/", 1)[-1], token.split("/", 1)[0] or token
         a, b = core(before), core(token)
