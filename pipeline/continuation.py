@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .metadata import SOURCE_COLUMN_NAMES
-from .textjoin import MAYBE_CUT, goes_on, join_break, strip_markers
+from .textjoin import DASH_OG, MAYBE_CUT, goes_on, join_break, strip_markers
 
 FIRST = SOURCE_COLUMN_NAMES[0]
 
@@ -74,5 +74,5 @@ def merge_cells(prev: dict, frag: dict, open_ends=()) -> None:
         nxt = frag[c]
         if not nxt:
             continue
-        known = MAYBE_CUT if c in open_ends and goes_on(nxt) else None
+        known = (MAYBE_CUT if goes_on(nxt) else "" if DASH_OG.match(nxt) else None) if c in open_ends else None
         prev[c] = prev[c] + join_break(prev[c], nxt, known) + nxt if prev[c] else nxt

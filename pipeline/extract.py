@@ -29,7 +29,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous, merge_cells
-from .textjoin import MARKER, MAYBE_CUT, goes_on, join_lines, markers
+from .textjoin import DASH_OG, MARKER, MAYBE_CUT, goes_on, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -421,6 +421,8 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
         return " "
     text = MARKER.sub("", a.text).strip()
     full = _fills_line(a, right_limit, body_size, s)
+    if DASH_OG.match(b.text):
+        return "" if full and " " not in text else " "
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
     single = (bool(text) and " " not in text and goes_on(b.text)

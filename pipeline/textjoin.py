@@ -18,6 +18,10 @@ CLOSING = frozenset(",.;:)]!?")
 # A line starting with a hyphen or slash glued to a word ("-opbygning", "/Mentor") goes on with
 # the word before; one followed by a space ("/ København") stands between two words.
 GLUED_HYPHEN = re.compile(r"[-/]\w")
+# A line starting with a dash that stands alone before "og" broke at the space before it ("at være"
+# / "- og"), unless the column cut a word before its hyphen ("Forsknings" / "- og Analyse"): the
+# geometry tells, for only a word too long for any line fills a line alone and is cut.
+DASH_OG = re.compile(r"-\s+(og|eller)\b")
 
 
 def goes_on(nxt: str) -> bool:
@@ -40,8 +44,6 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "
-    if re.match(r"-\s+(og|eller)\b", nxt) and re.search(r"[^\W\d]{3}$", last):
-        return ""  # "Forsknings" / "- og Analyse": the hyphen of a suspended compound went to the next line
     if last[-1:].isdigit() and nxt[:1].isdigit():
         return ""  # a number the line end cut ("(2016-201" / "9)"): text rarely sets two numbers side by side
     if last.endswith(("(", "[")):

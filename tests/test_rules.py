@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.assemble import assemble
 from pipeline.continuation import continues_previous
-from pipeline.extract import resolve_markers, split_rows
+from pipeline.extract import _break_evidence, resolve_markers, split_rows
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
@@ -143,6 +143,17 @@ def test_word_cut_by_a_page_break_is_joined_back():
     raw = pd.DataFrame([{"page": 2, "order": 0, "number": 1, "text": "Note", "url": None}])
     initiatives, _ = assemble(fragments, raw)
     assert initiatives["initiative"].tolist() == ["Studenterrådgivning"]
+
+
+@pytest.mark.parametrize("first, full, want", [
+    ("være", False, "være - og"),              # a dash between words: the line broke at its space
+    ("Forsknings", True, "Forsknings- og"),    # a word too long for any line, cut before its hyphen
+    ("18 kommuner", True, "18 kommuner - og"),  # two words: the line did not cut a word
+])
+def test_a_line_opening_with_a_dash_before_og_goes_by_the_geometry(first, full, want):
+    a = Line(top=0, bottom=9, x0=0, x1=50 if full else 30, text=first, column=0)
+    b = Line(top=11, bottom=20, x0=0, x1=20, text="- og", column=0)
+    assert join_lines([a.text, b.text], [_break_evidence(a, b, 50.0, False, 9.0, S)]) == want
 
 
 def test_split_rows_by_rules():
