@@ -55,9 +55,13 @@ def join_footnotes(raw: pd.DataFrame) -> list[dict]:
     for row in raw.sort_values(["page", "order"]).to_dict("records"):
         if pd.isna(row["number"]):
             if notes:
-                notes[-1]["text"] = f"{notes[-1]['text']} {row['text']}".strip()
-                if not notes[-1]["url"] and isinstance(row["url"], str):
-                    notes[-1]["url"] = row["url"]
+                note = notes[-1]
+                if not note["url"] and isinstance(row["url"], str):
+                    note["url"] = row["url"]
+                # a link's address the page break cut goes on without a space
+                tail, head = (note["text"].split() or [""])[-1], (row["text"].split() or [""])[0]
+                in_link = bool(note["url"]) and bool(tail) and (tail + head) in note["url"]
+                note["text"] = f"{note['text']}{'' if in_link else ' '}{row['text']}".strip()
             continue
         notes.append({"number": int(row["number"]), "text": row["text"],
                       "url": row["url"] if isinstance(row["url"], str) else None, "page": int(row["page"])})

@@ -480,10 +480,12 @@ def footnote_area_top(rules: list[dict], chars: list[dict], table_left: float, t
         underline = any(ln.x0 - s.touch_tolerance <= r["x0"] <= ln.x1
                         and 0 <= r["top"] - ln.bottom <= s.underline_max_gap_ratio * body_size
                         for ln in lines)
-        below = [ln for ln in lines if ln.top > r["top"]]
+        below = sorted((ln for ln in lines if ln.top > r["top"]), key=lambda ln: ln.top)
         if underline or not below:
             continue
-        if _starts_with_number(min(below, key=lambda ln: ln.top)):
+        # footnotes under it: the first line has a number, or it goes on with a footnote from the
+        # previous page and a numbered line follows in the same block
+        if any(_starts_with_number(ln) for ln in _block(below, body_size, s)):
             return r["top"]
     lines = build_lines([c for c in chars if c["top"] > body_top], body_size, s)
     # Fallback: the block of lines at the foot of the page, read upwards while the lines
@@ -498,6 +500,16 @@ def footnote_area_top(rules: list[dict], chars: list[dict], table_left: float, t
             top = ln.top - s.footnote_top_pad_ratio * body_size
         prev = ln
     return top
+
+
+def _block(lines: list[Line], body_size: float, s: LayoutSettings) -> list[Line]:
+    """The first lines of `lines` (sorted top down) that follow each other closely."""
+    out = lines[:1]
+    for ln in lines[1:]:
+        if ln.top - out[-1].bottom > s.footnote_block_gap_ratio * body_size:
+            break
+        out.append(ln)
+    return out
 
 
 FOOTNOTE_START = re.compile(r"^(?:\[\^(\d+)\]|(\d+)(?=\s|[A-ZÆØÅa-zæøå]))\s*")

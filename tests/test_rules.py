@@ -357,3 +357,25 @@ def test_a_printed_url_broken_before_a_capitalised_path_segment_is_rejoined(line
     from types import SimpleNamespace
     box = SimpleNamespace(x1=200.0)   # far from the right edge: the typesetter broke at the "/"
     assert _join_footnote(lines, [box, box], [], 400.0) == joined
+
+
+def test_a_footnote_going_on_from_the_previous_page_sits_under_the_separator():
+    from pipeline.layout import footnote_area_top
+    body = chars_of("Tekst i tabellen", 600.0)
+    rest = chars_of("M8", 712.0, 8.0)                           # the end of the last page's footnote
+    note = chars_of("105 Link: https://a.dk/", 721.0, 8.0)
+    rule = {"top": 708.0, "x0": 40.0, "x1": 150.0}              # the separator, a short rule at the left
+    assert footnote_area_top([rule], body + rest + note, 40.0, 500.0, 100.0, 9.0, S) == 708.0
+    far = chars_of("105 Link: https://a.dk/", 760.0, 8.0)      # a numbered line only after a gap: not a block
+    assert footnote_area_top([rule], body + rest + far, 40.0, 500.0, 100.0, 9.0, S) != 708.0
+
+
+def test_a_link_address_cut_by_a_page_break_is_joined_without_a_space():
+    from pipeline.assemble import join_footnotes
+    url = "https://a.dk/?id=41&fbclid=IwAR8M8"
+    raw = pd.DataFrame([{"page": 1, "order": 0, "number": 4, "text": "Link: https://a.dk/?id=41&fbclid=IwAR8", "url": url},
+                        {"page": 2, "order": 0, "number": None, "text": "M8", "url": url},
+                        {"page": 2, "order": 1, "number": 5, "text": "Rapport om", "url": None},
+                        {"page": 3, "order": 0, "number": None, "text": "ensomhed", "url": None}])
+    notes = join_footnotes(raw)
+    assert [n["text"] for n in notes] == [f"Link: {url}", "Rapport om ensomhed"]
