@@ -53,7 +53,7 @@ class Habits:
     openings: tuple[tuple[str, str, float], ...]  # (column, phrase most of its cells start with, share)
     name_groups: bool                       # first cells usually end with "(Organisation)"
     precedence: tuple[tuple[str, str, int], ...]  # (type a, type b, cells listing a before b)
-    capital_start: bool                     # first cells start with a capital letter
+    capital_columns: tuple[str, ...]        # columns whose cells start with a capital letter
 
 
 def row_key(cells: dict) -> str:
@@ -134,13 +134,17 @@ def learn(initiatives: pd.DataFrame, spellings: tuple[tuple[str, str], ...],
     first = [t for t in map(_text, initiatives["initiative"]) if t]
     enough = len(first) >= s.min_cells
     name_groups = enough and sum(t.endswith(")") for t in first) >= s.name_group_min_share * len(first)
-    letters = [next((ch for ch in t if ch.isalpha()), "") for t in first]
-    capital_start = enough and sum(ch.isupper() for ch in letters) >= s.capital_start_min_share * len(first)
+    capital_columns = []
+    for column in SOURCE_COLUMN_NAMES:
+        cells = [t for t in map(_text, initiatives[column]) if t]
+        letters = [next((ch for ch in t if ch.isalpha()), "") for t in cells]
+        if len(cells) >= s.min_cells and sum(ch.isupper() for ch in letters) >= s.capital_start_min_share * len(cells):
+            capital_columns.append(column)
     before: Counter = Counter()
     for terms in (read_terms(t, spellings) for t in map(_text, initiatives["intervention_type"])):
         before.update(_pairs(terms))
     return Habits(tuple(openings), bool(name_groups), tuple((a, b, n) for (a, b), n in sorted(before.items())),
-                  bool(capital_start))
+                  tuple(capital_columns))
 
 
 def _pairs(terms: list[str]) -> set[tuple[str, str]]:
@@ -195,6 +199,11 @@ def term_order(rec: dict, habits: Habits, spellings: tuple[tuple[str, str], ...]
     return []
 
 
+def _lowercase_start(text: str) -> bool:
+    word = WORD.search(text)
+    return bool(word) and word.start() == 0 and not any(ch.isupper() for ch in word.group())
+
+
 def fragment(rec: dict, habits: Habits, s: PlausibilitySettings = PLAUSIBILITY) -> list[str]:
     first = _text(rec.get("initiative"))
     others = [_text(rec.get(c)) for c in SOURCE_COLUMN_NAMES[1:]]
@@ -202,13 +211,15 @@ def fragment(rec: dict, habits: Habits, s: PlausibilitySettings = PLAUSIBILITY) 
     if not first:
         out.append("initiative: empty first cell")
     else:
-        word = WORD.search(first)
         if first[0] in "()":
             out.append(f"initiative: starts with a bracket: {first!r}")
-        elif habits.capital_start and word and word.start() == 0 and not any(ch.isupper() for ch in word.group()):
+        elif "initiative" in habits.capital_columns and _lowercase_start(first):
             out.append(f"initiative: starts in lowercase: {first!r}")
         if not top_level_groups(first)[1]:
             out.append(f"initiative: unbalanced brackets: {first!r}")
+    lower = [c for c in SOURCE_COLUMN_NAMES[1:] if c in habits.capital_columns and _lowercase_start(_text(rec.get(c)))]
+    if len(lower) >= s.fragment_lowercase_cells:  # the rest of sentences begun in the row before
+        out.append("cells start in lowercase: " + ", ".join(lower))
     if first and not any(others):
         out.append("only the first column has text")
     usual = [(c, p, _text(rec.get(c))) for c, p, share in habits.openings if share >= s.fragment_opening_min_share]

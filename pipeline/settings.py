@@ -189,9 +189,11 @@ class PlausibilitySettings:
     # this much of the opening's first word ("Indsatsen" for "Indsatsens").
     fragment_opening_min_share: float = 0.8
     opening_stem_share: float = 0.7
-    # First cells start with a capital in at least this share of rows: one that starts in
-    # lowercase is the tail of a split name.
+    # A column's cells start with a capital in at least this share of rows: a first cell that
+    # starts in lowercase is the tail of a split name, and a row with this many other such cells
+    # starting in lowercase is the rest of the row before.
     capital_start_min_share: float = 0.95
+    fragment_lowercase_cells: int = 2
 
 
 PLAUSIBILITY = PlausibilitySettings()

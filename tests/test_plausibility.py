@@ -57,7 +57,7 @@ def test_habits_are_learned_from_the_table():
     habits = P.learn(table(), SPELLINGS)
     assert ("content", "Tilbuddet består", 1.0) in habits.openings
     assert ("goal", "Formålet er", 1.0) in habits.openings
-    assert habits.name_groups and habits.capital_start
+    assert habits.name_groups and "initiative" in habits.capital_columns
     assert ("Café", "Rådgivning", 4) in habits.precedence
 
 
@@ -114,6 +114,7 @@ def test_footnote_numbers_must_count_up():
     ({"initiative": "og venner (Forening 3)"}, "starts in lowercase"),
     ({"initiative": "Forening 3)"}, "unbalanced brackets"),
     ({"initiative": "(Forening 3)"}, "starts with a bracket"),
+    ({"initiative": "M8", "content": "møder og kaffe.", "goal": "samle folk."}, "cells start in lowercase: content, goal"),
     ({c: "" for c in ("target_group", "geography", "content", "goal", "intervention_type")}, "only the first column"),
     ({"initiative": "", "target_group": "", "geography": "", "content": "Der er også kaffe.",
       "goal": "Og de hygger sig."}, "no column opens as usual"),
@@ -129,7 +130,8 @@ def test_not_fragments():
     names = table(rows={3: {"initiative": "eKlub (Forening 3)"},
                         4: {"content": "Tilbuddene består af møder.", "goal": "Formålene er at mødes."},
                         # a new row worded otherwise is no fragment: openings are evidence only beside others
-                        5: {"content": "Et nyt tilbud.", "goal": "Mål."}})
+                        5: {"content": "Et nyt tilbud.", "goal": "Mål."},
+                        6: {"goal": "at samle folk."}})  # one cell in lowercase: a habit broken, no fragment
     assert checks_of(names) == {}
 
 
