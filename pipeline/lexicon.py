@@ -190,7 +190,7 @@ class Lexicon:
     def _compound(self, word: str, depth: int = 0) -> bool:
         for cut in range(S.min_part, len(word) - S.min_part + 1):
             head, tail = word[:cut], word[cut:]
-            if not self.known(tail) or self.finished(head):
+            if not (self.known(tail) or self.inflected(tail)) or self.finished(head):
                 continue
             if self.known(head) or (head[-1] in S.linking and self.known(head[:-1])):
                 return True
@@ -235,7 +235,9 @@ class Lexicon:
         if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
         # the next word may be an inflected form the list lacks ("kvalitativ-t")
-        parts = min(known_a, max(self.score(b), KNOWN if self.inflected(b) else UNKNOWN))
+        # (a single letter is a word only as a function word: "i", not the "n" of "foreninge" / "n")
+        b_word = self.score(b) if len(b) > 1 or _zipf_at_least(b, S.function_zipf) else UNKNOWN
+        parts = min(known_a, max(b_word, KNOWN if self.inflected(b) else UNKNOWN))
         if whole > parts:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,

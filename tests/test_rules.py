@@ -259,6 +259,12 @@ def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
 
 
+def test_a_compounds_last_part_may_carry_an_inflection():
+    # "plejer-ne", "formidler-en": the list has the part, not its inflected form
+    assert resolve_cuts(f"(Menigheds{MAYBE_CUT}plejerne)", Lexicon()) == "(Menighedsplejerne)"
+    assert resolve_cuts(f"Fællesskabsformidle{MAYBE_CUT}ren som", Lexicon()) == "Fællesskabsformidleren som"
+
+
 def test_passives_and_words_the_document_prints_are_no_compound_heads():
     lexicon = Lexicon.from_texts(["at forebygge og mindske mistrivsel", "det evalueres nu", "er kvalitativt god"])
     assert resolve_cuts(f"forebygge{MAYBE_CUT}mistrivsel", lexicon) == "forebygge mistrivsel"
