@@ -74,5 +74,9 @@ def merge_cells(prev: dict, frag: dict, open_ends=()) -> None:
         nxt = frag[c]
         if not nxt:
             continue
-        known = (MAYBE_CUT if goes_on(nxt) else "" if DASH_OG.match(nxt) else None) if c in open_ends else None
+        known = None
+        if c in open_ends and goes_on(nxt):
+            known = MAYBE_CUT
+        elif c in open_ends and DASH_OG.match(nxt):
+            known = ""  # a word cut before its hyphen ("Forsknings" / "- og Analyse")
         prev[c] = prev[c] + join_break(prev[c], nxt, known) + nxt if prev[c] else nxt
