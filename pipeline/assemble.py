@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .continuation import continues_previous, merge_cells
+from .continuation import continues_previous, lone_cell, merge_cells
 from . import reference
 from .lexicon import Lexicon, resolve_cuts
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
@@ -20,17 +20,36 @@ def reference_texts() -> list[str]:
             + list(reference.load("municipalities")["municipality"]))
 
 
+def _paragraph_at_foot(frag: dict, nxt: dict | None) -> bool:
+    """A nameless page-foot fragment with one cell (which extract leaves apart) is a blank line
+    inside the row above, unless the next page's first row names itself and lacks that cell: then
+    the typesetter set that row's first line here (orphan control kept the other cells' first
+    lines together on the next page)."""
+    column = lone_cell(frag)
+    if column is None or nxt is None or nxt["kind"] != "row" or nxt["page"] != frag["page"] + 1 or nxt["order"] != 0:
+        return column is not None and (nxt is None or nxt["page"] != frag["page"])
+    return not (strip_markers(nxt[SOURCE_COLUMN_NAMES[0]]) and not strip_markers(nxt[column]))
+
+
 def join_rows(fragments: pd.DataFrame) -> list[dict]:
     """Initiative records (cells still holding [^N] markers) in document order."""
     records: list[dict] = []
     section = None
     prev_frag = None
-    for frag in fragments.sort_values(["page", "order"]).to_dict("records"):
+    frags = fragments.sort_values(["page", "order"]).to_dict("records")
+    for frag in frags:
+        for c in SOURCE_COLUMN_NAMES:
+            frag[c] = frag[c] if isinstance(frag[c], str) else ""
+    for i, frag in enumerate(frags):
         if frag["kind"] == "section":
             section = frag["section"]
             prev_frag = frag
             continue
-        cells = {c: (frag[c] if isinstance(frag[c], str) else "") for c in SOURCE_COLUMN_NAMES}
+        cells = {c: frag[c] for c in SOURCE_COLUMN_NAMES}
+        if records and frag["order"] > 0 and _paragraph_at_foot(frag, frags[i + 1] if i + 1 < len(frags) else None):
+            merge_cells(records[-1], cells)  # a blank line inside a cell, at the page foot
+            prev_frag = frag
+            continue
         if (records and prev_frag is not None and prev_frag["kind"] == "row" and frag["order"] == 0
                 and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells)):
             rec = records[-1]

@@ -14,6 +14,12 @@ from .textjoin import DASH_OG, MAYBE_CUT, goes_on, join_break, strip_markers
 FIRST = SOURCE_COLUMN_NAMES[0]
 
 
+def lone_cell(frag: dict) -> str | None:
+    """The one column a nameless fragment has text in, if it has exactly one."""
+    filled = [c for c in SOURCE_COLUMN_NAMES if strip_markers(frag[c] or "")]
+    return filled[0] if len(filled) == 1 and filled[0] != FIRST else None
+
+
 def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     """Is row fragment `frag` the rest of `prev`, the row just before it?
 

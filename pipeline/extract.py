@@ -28,7 +28,7 @@ from .metadata import FRAGMENTS, RAW_FOOTNOTES, SOURCE_COLUMN_NAMES, SOURCE_COLU
 from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
-from .continuation import continues_previous, merge_cells
+from .continuation import continues_previous, lone_cell, merge_cells
 from .textjoin import DASH_OG, MARKER, MAYBE_CUT, goes_on, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
@@ -281,7 +281,10 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         frag.update(top=min(ln.top for ln in seg), bottom=max(ln.bottom for ln in seg))
         prev = fragments[-1] if fragments else None
         # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
-        if not ruled and prev and prev["kind"] == frag["kind"] == "row" and continues_previous(prev, frag, page_break=False):
+        # (Not at the page foot: there one cell may be the next row's start, which only the next
+        # page tells; the assemble stage decides.)
+        if (not ruled and prev and prev["kind"] == frag["kind"] == "row" and not _lone_cell_at_foot(frag, seg, segments)
+                and continues_previous(prev, frag, page_break=False)):
             merge_cells(prev, frag)
             prev["bottom"], prev["open_ends"] = frag["bottom"], frag["open_ends"]
             continue
@@ -292,6 +295,10 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     return PageResult(page_no, header, fragments, footnotes)
 
 
+def _lone_cell_at_foot(frag: dict, seg: list, segments: list) -> bool:
+    return seg is segments[-1] and lone_cell(frag) is not None
+
+
 def split_rows(lines: list[Line], rules: list[float], body_size: float,
                s: LayoutSettings) -> tuple[list[list[Line]], bool]:
     """Group the page's cell lines into table rows; also say whether rules did it.
@@ -299,7 +306,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float,
     Ruling lines that have text above and below them separate rows. Without
     such rules, a row starts after a vertical gap clearly wider than the gap
     between lines of a cell, where the new line starts the first column or
-    several columns at once (a paragraph gap inside one cell does neither).
+    several columns at once (a paragraph gap inside one cell does neither), or at the page foot.
     """
     if not lines:
         return [], False
@@ -335,7 +342,8 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float,
     for gap, band in zip(gaps, bands[1:]):
         first_top = min(x.top for x in band)
         starters = {x.column for x in band if abs(x.top - first_top) <= s.same_top_ratio * body_size}
-        if gap > usual + s.row_gap_extra_ratio * body_size and (0 in starters or len(starters) >= 2):
+        # (at the page foot one cell may start the next row: kept apart, see _lone_cell_at_foot)
+        if gap > usual + s.row_gap_extra_ratio * body_size and (0 in starters or len(starters) >= 2 or band is bands[-1]):
             rows.append(list(band))
         else:
             rows[-1].extend(band)

@@ -156,6 +156,41 @@ def test_a_line_opening_with_a_dash_before_og_goes_by_the_geometry(first, full, 
     assert join_lines([a.text, b.text], [_break_evidence(a, b, 50.0, False, 9.0, S)]) == want
 
 
+def _rows(n_pages_rows, foot_cell, next_row):
+    """Named rows filling every column, a one-cell fragment at page 1's foot, then page 2's rows."""
+    full = {c: "Tekst." for c in SOURCE_COLUMN_NAMES[1:]}
+    frags = [fragment(1, i, initiative=f"Række {i} (Org)", **full) for i in range(n_pages_rows)]
+    frags.append(fragment(1, n_pages_rows, goal=foot_cell))
+    frags.append(fragment(2, 0, **next_row))
+    frags += [fragment(2, i, initiative=f"Mere {i} (Org)", **full) for i in range(1, n_pages_rows)]
+    return assemble(pd.DataFrame(frags), pd.DataFrame(columns=["page", "order", "number", "text", "url"]))[0]
+
+
+def test_a_cell_alone_at_the_page_foot_starts_the_next_row_when_that_row_lacks_it():
+    cells = {c: "Tekst." for c in SOURCE_COLUMN_NAMES[1:] if c != "goal"}
+    rows = _rows(10, "Målet er samvær.", {"initiative": "Ny (Org)", **cells})
+    assert len(rows) == 20
+    assert rows.loc[9, "goal"] == "Tekst." and rows.loc[10, "goal"] == "Målet er samvær."
+    assert rows.loc[10, "initiative"] == "Ny (Org)"
+
+
+def test_a_cell_alone_at_the_page_foot_is_a_paragraph_of_the_row_above_otherwise():
+    full = {c: "Tekst." for c in SOURCE_COLUMN_NAMES[1:]}
+    rows = _rows(10, "Andet afsnit.", {"initiative": "Ny (Org)", **full})   # the next row has its goal
+    assert len(rows) == 20 and rows.loc[9, "goal"] == "Tekst. Andet afsnit."
+    rows = _rows(10, "Andet afsnit.", {"content": "og mere."})             # the row above goes on
+    assert len(rows) == 19 and rows.loc[9, "goal"] == "Tekst. Andet afsnit."
+    assert rows.loc[9, "content"] == "Tekst. og mere."
+
+
+def test_a_cell_alone_under_a_row_gap_at_the_page_foot_is_kept_apart():
+    lines = [line(10, 0), line(10, 4), line(21, 4), line(40, 4)]     # a gap as wide as a row's, one column
+    rows, _ = split_rows(lines, [], 9.0, S)
+    assert [len(r) for r in rows] == [3, 1]
+    rows, _ = split_rows(lines + [line(60, 0)], [], 9.0, S)            # not at the foot: a paragraph gap
+    assert [len(r) for r in rows] == [4, 1]
+
+
 def test_split_rows_by_rules():
     lines = [line(10, 0), line(21, 0), line(10, 3), line(50, 0), line(50, 1)]
     rows, ruled = split_rows(lines, [5.0, 40.0, 80.0], 9.0, S)
