@@ -26,9 +26,11 @@ def _paragraph_at_foot(frag: dict, nxt: dict | None) -> bool:
     the typesetter set that row's first line here (orphan control kept the other cells' first
     lines together on the next page)."""
     column = lone_cell(frag)
-    if column is None or nxt is None or nxt["kind"] != "row" or nxt["page"] != frag["page"] + 1 or nxt["order"] != 0:
-        return column is not None and (nxt is None or nxt["page"] != frag["page"])
-    return not (strip_markers(nxt[SOURCE_COLUMN_NAMES[0]]) and not strip_markers(nxt[column]))
+    if column is None or (nxt is not None and nxt["page"] == frag["page"]):
+        return False  # not a lone cell at the page foot
+    starts_next = (nxt is not None and nxt["kind"] == "row" and nxt["page"] == frag["page"] + 1 and nxt["order"] == 0
+                   and strip_markers(nxt[SOURCE_COLUMN_NAMES[0]]) and not strip_markers(nxt[column]))
+    return not starts_next
 
 
 def join_rows(fragments: pd.DataFrame) -> list[dict]:

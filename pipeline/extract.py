@@ -283,7 +283,8 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
         # Without rules a blank line inside a cell looks like a row gap; the text says otherwise.
         # (Not at the page foot: there one cell may be the next row's start, which only the next
         # page tells; the assemble stage decides.)
-        if (not ruled and prev and prev["kind"] == frag["kind"] == "row" and not _lone_cell_at_foot(frag, seg, segments)
+        at_foot = seg is segments[-1] and lone_cell(frag) is not None
+        if (not ruled and prev and prev["kind"] == frag["kind"] == "row" and not at_foot
                 and continues_previous(prev, frag, page_break=False)):
             merge_cells(prev, frag)
             prev["bottom"], prev["open_ends"] = frag["bottom"], frag["open_ends"]
@@ -293,10 +294,6 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     for order, frag in enumerate(fragments):
         frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height)
     return PageResult(page_no, header, fragments, footnotes)
-
-
-def _lone_cell_at_foot(frag: dict, seg: list, segments: list) -> bool:
-    return seg is segments[-1] and lone_cell(frag) is not None
 
 
 def split_rows(lines: list[Line], rules: list[float], body_size: float,
@@ -342,7 +339,7 @@ def split_rows(lines: list[Line], rules: list[float], body_size: float,
     for gap, band in zip(gaps, bands[1:]):
         first_top = min(x.top for x in band)
         starters = {x.column for x in band if abs(x.top - first_top) <= s.same_top_ratio * body_size}
-        # (at the page foot one cell may start the next row: kept apart, see _lone_cell_at_foot)
+        # (at the page foot one cell may start the next row: kept apart, see read_page)
         if gap > usual + s.row_gap_extra_ratio * body_size and (0 in starters or len(starters) >= 2 or band is bands[-1]):
             rows.append(list(band))
         else:
