@@ -255,11 +255,13 @@ class Lexicon:
         # "handling" is a cut word. A single letter may be the cut-off end of any word.
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
         # (A word with a linking "s", "undervisnings" / "forløb", is the first part of a compound,
-        # unless it is a common genitive of its own: "Københavns" / "kommuner".)
-        linked = linked and not self.common(a)
+        # unless it is a genitive used on its own, "Københavns" / "kommuner", "børns" / "adfærd":
+        # then any listed word after it is a word of its own.)
+        genitive = linked and (self.common(a) or _zipf_at_least(a, S.genitive_zipf))
+        linked = linked and not genitive
         if whole < KNOWN and len(b) > 1 and not ending:
-            if (known_a > UNKNOWN and len(b) >= S.min_part and self.common(b) and not linked
-                    or _zipf_at_least(b, S.function_zipf)):
+            if (known_a > UNKNOWN and len(b) >= S.min_part and (self.common(b) or genitive and parts == KNOWN)
+                    and not linked or _zipf_at_least(b, S.function_zipf)):
                 return " "
         return None
 

@@ -141,6 +141,9 @@ class LexiconSettings:
     # word, and one this frequent a function word ("til", "som", "af").
     common_zipf: float = 4.5
     function_zipf: float = 6.0
+    # A word with a linking "s" this frequent on its own is a genitive ("børns", "interviews"),
+    # not only a compound's first part ("undervisnings" 3.1, "sundheds" 3.4).
+    genitive_zipf: float = 3.9
     # A word printed this often in the document is one of its common words ("frivillige").
     document_common: int = 3
     # A function word printed before this share of another function word's occurrences goes with

@@ -283,6 +283,8 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("arbejdsfælles", "skaber.", ""),            # a suffix and an ending: "fælles-skab-er"
     ("Undervisnings", "forløb", None),           # a linking "s": a compound's seam or two words
     ("Københavns", "Kommune", " "),              # a common genitive of its own
+    ("børns", "adfærd.", " "),                   # ... and a genitive used on its own before any listed word
+    ("interviews", "svarer forældrene", " "),
     ("udarbejde", "metoder", " "),               # a word that starts no compound in the word list
     ("nødvendige", "sociale", " "),
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
