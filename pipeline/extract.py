@@ -428,8 +428,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     full = _fills_line(a, right_limit, body_size, s)
     if DASH_OG.match(b.text):
         return "" if full and " " not in text else " "
-    if keeps_spaces and text[-1:].isalnum() and MARKER.sub("", b.text).strip() in ("/", "-"):
-        return ""  # a slash or hyphen alone on the next line, no space kept here: a word cut before it
+    # A hyphen or slash alone on the next line ("Samtale" / "/" / "behandling", "Syddjurs" / "-,"):
+    # a word cut before it, where no space was kept here or a single word fills this line.
+    if (re.fullmatch(r"[-/][,.;:)]?", MARKER.sub("", b.text).strip()) and text[-1:].isalnum()
+            and (keeps_spaces or full and " " not in text)):
+        return ""
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
     single = (bool(text) and " " not in text and goes_on(b.text)

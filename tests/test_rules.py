@@ -191,6 +191,18 @@ def test_a_cell_alone_under_a_row_gap_at_the_page_foot_is_kept_apart():
     assert [len(r) for r in rows] == [4, 1]
 
 
+@pytest.mark.parametrize("lines, full, keeps, want", [
+    (["Syddjurs", "-,", "Roskilde-,"], True, False, "Syddjurs-, Roskilde-,"),  # one word filling its line, cut
+    (["Samtale", "/", "behandling"], False, True, "Samtale/behandling"),       # no space kept at the wrap
+    (["og at", "/", "eller"], True, False, "og at / eller"),                  # two words: the line broke at a space
+])
+def test_a_hyphen_or_slash_alone_on_a_line_after_a_cut_word(lines, full, keeps, want):
+    ls = [Line(top=11.0 * i, bottom=11.0 * i + 9, x0=0, x1=50 if full and i == 0 else 30, text=t, column=0)
+          for i, t in enumerate(lines)]
+    known = [_break_evidence(a, b, 50.0, keeps, 9.0, S) for a, b in zip(ls, ls[1:])]
+    assert join_lines(lines, known) == want
+
+
 def test_split_rows_by_rules():
     lines = [line(10, 0), line(21, 0), line(10, 3), line(50, 0), line(50, 1)]
     rows, ruled = split_rows(lines, [5.0, 40.0, 80.0], 9.0, S)
