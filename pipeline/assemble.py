@@ -13,7 +13,7 @@ from . import reference
 from .lexicon import Lexicon, resolve_cuts
 from .metadata import ASSEMBLED, FOOTNOTES, SOURCE_COLUMN_NAMES
 from .store import typed
-from .textjoin import markers, strip_markers
+from .textjoin import in_link, markers, strip_markers
 
 def reference_texts() -> list[str]:
     return ([spelling for spelling, _ in reference.vocabulary().spellings]
@@ -80,9 +80,8 @@ def join_footnotes(raw: pd.DataFrame) -> list[dict]:
                 if not note["url"] and isinstance(row["url"], str):
                     note["url"] = row["url"]
                 # a link's address the page break cut goes on without a space
-                tail, head = (note["text"].split() or [""])[-1], (row["text"].split() or [""])[0]
-                in_link = bool(note["url"]) and bool(tail) and (tail + head) in note["url"]
-                note["text"] = f"{note['text']}{'' if in_link else ' '}{row['text']}".strip()
+                gap = "" if in_link(note["text"], row["text"], [note["url"]]) else " "
+                note["text"] = f"{note['text']}{gap}{row['text']}".strip()
             continue
         notes.append({"number": int(row["number"]), "text": row["text"],
                       "url": row["url"] if isinstance(row["url"], str) else None, "page": int(row["page"])})

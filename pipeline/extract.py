@@ -29,7 +29,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous, lone_cell, merge_cells
-from .textjoin import DASH_OG, MARKER, MAYBE_CUT, goes_on, join_lines, markers
+from .textjoin import DASH_OG, LONE_MARK, MARKER, MAYBE_CUT, goes_on, in_link, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -430,7 +430,7 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
         return "" if full and " " not in text else " "
     # A hyphen or slash alone on the next line ("Samtale" / "/" / "behandling", "Syddjurs" / "-,"):
     # a word cut before it, where no space was kept here or a single word fills this line.
-    if (re.fullmatch(r"[-/][,.;:)]?", MARKER.sub("", b.text).strip()) and text[-1:].isalnum()
+    if (LONE_MARK.fullmatch(MARKER.sub("", b.text).strip()) and text[-1:].isalnum()
             and (keeps_spaces or full and " " not in text)):
         return ""
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
@@ -590,7 +590,6 @@ def _join_footnote(texts: list[str], boxes: list[Line], uris: list[str], full_ri
             continue
         tail = out.split()[-1] if out.split() else ""
         head = text.split()[0]
-        in_link = any((tail + head) in u for u in uris)
         # a URL goes on on the next line where the line was full, or where it broke at a character
         # after which typesetters break URLs ("…/trives-bedst/?" / "fbclid=…"); a capital there
         # starts new text ("…/" / "Evaluering af …") unless the word reads as a URL's own
@@ -598,7 +597,7 @@ def _join_footnote(texts: list[str], boxes: list[Line], uris: list[str], full_ri
         broke_in_url = tail[-1:] in URL_BREAKS and (not head[:1].isupper() or URL_PART.search(head) is not None)
         wrapped_url = (URL_START.search(tail) is not None and not head.startswith("(")
                        and (prev_box.x1 >= full_right or broke_in_url))
-        out += ("" if in_link or wrapped_url else " ") + text
+        out += ("" if in_link(out, text, uris) or wrapped_url else " ") + text
     return " ".join(out.split())
 
 

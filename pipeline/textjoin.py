@@ -22,6 +22,9 @@ GLUED_HYPHEN = re.compile(r"[-/]\w")
 # / "- og"), unless the column cut a word before its hyphen ("Forsknings" / "- og Analyse"): the
 # geometry tells, for only a word too long for any line fills a line alone and is cut.
 DASH_OG = re.compile(r"-\s+(og|eller)\b")
+# A hyphen or slash alone on a line ("/", "-,"): a word cut before it ("Samtale" / "/" / "behandling")
+# where the geometry says a word was cut at all.
+LONE_MARK = re.compile(r"[-/][,.;:)]?")
 
 
 def goes_on(nxt: str) -> bool:
@@ -72,6 +75,12 @@ def join_lines(lines: list[str], known: list[str | None] | None = None) -> str:
             out += join_break(out, line, known[i - 1] if known else None)
         out += line
     return out
+
+
+def in_link(text: str, nxt: str, urls) -> bool:
+    """Does `nxt` go on with the link address `text` ends in ("…fbclid=IwAR8" / "M8")?"""
+    tail, head = (text.split() or [""])[-1], (nxt.split() or [""])[0]
+    return any((tail + head) in u for u in urls if u)
 
 
 def strip_markers(text: str) -> str:
