@@ -271,7 +271,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                  and body_top - s.snap_tolerance <= r["top"] <= area_bottom]
     segments, ruled = split_rows(lines, row_rules, body_size, s)
     line_height = _line_pitch(lines) or s.fallback_line_pitch_ratio * body_size
-    right_limits = _text_right_limits(lines, seps, table_right)
+    right_limits = _text_right_limits(segments, seps, table_right)
     # a renderer keeps the space at a wrap when most wrapped lines show it (some keep one now and then)
     keeps_spaces = sum(ln.trailing_space for ln in lines) >= s.kept_space_min_share * len(lines)
 
@@ -358,11 +358,16 @@ def _line_pitch(lines: list[Line]) -> float | None:
     return statistics.median(pitches) if pitches else None
 
 
-def _text_right_limits(lines: list[Line], seps: list[float], table_right: float) -> list[float]:
+def _text_right_limits(segments: list[list[Line]], seps: list[float], table_right: float) -> list[float]:
     """Right edge that text can reach in each column: the furthest any of its lines on the page
-    reaches (exact for justified text, a little short for ragged text, which only leaves more
-    breaks to the vocabulary). A column without lines falls back to its boundary less the cell
-    padding read off the left sides (text start minus the boundary on its left)."""
+    that wrapped (has a line of the same cell below it) reaches; exact for justified text, a little
+    short for ragged text, which only leaves more breaks to the vocabulary. (A line that did not
+    wrap may be a section heading running past its column's text: "Voksne (18-65 år)".) A column
+    without wrapped lines takes its furthest line, and one without lines its boundary less the
+    cell padding read off the left sides (text start minus the boundary on its left)."""
+    lines = [ln for seg in segments for ln in seg]
+    wrapped = {id(a) for seg in segments for i in range(len(seps) + 1)
+               for a in sorted((ln for ln in seg if ln.column == i), key=lambda ln: ln.top)[:-1]}
     pads = []
     for i, sep in enumerate(seps, start=1):
         starts = [ln.x0 for ln in lines if ln.column == i and not ln.marker_only]
@@ -370,10 +375,13 @@ def _text_right_limits(lines: list[Line], seps: list[float], table_right: float)
             pads.append(max(0.0, min(starts) - sep))
     pad = statistics.median(pads) if pads else 0.0
     bounds = [*seps, table_right]
-    # (a heading cell that spans columns runs past the boundary: it says nothing about one column)
-    reach = [max((ln.text_x1 for ln in lines if ln.column == i and not ln.marker_only and ln.text_x1 <= bounds[i]),
-                 default=0.0) for i in range(len(bounds))]
-    return [far or right - pad for right, far in zip(bounds, reach)]
+
+    def reach(i: int, only_wrapped: bool) -> float:
+        # (a heading cell that spans columns runs past the boundary: it says nothing about one column)
+        return max((ln.text_x1 for ln in lines if ln.column == i and not ln.marker_only and ln.text_x1 <= bounds[i]
+                    and (id(ln) in wrapped or not only_wrapped)), default=0.0)
+
+    return [reach(i, True) or reach(i, False) or right - pad for i, right in enumerate(bounds)]
 
 
 def _fragment(seg: list[Line], sections: dict[str, str], right_limits: list[float], keeps_spaces: bool,

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.assemble import assemble
 from pipeline.continuation import continues_previous
-from pipeline.extract import _break_evidence, resolve_markers, split_rows
+from pipeline.extract import _break_evidence, _text_right_limits, resolve_markers, split_rows
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
@@ -201,6 +201,19 @@ def test_a_hyphen_or_slash_alone_on_a_line_after_a_cut_word(lines, full, keeps, 
           for i, t in enumerate(lines)]
     known = [_break_evidence(a, b, 50.0, keeps, 9.0, S) for a, b in zip(ls, ls[1:])]
     assert join_lines(lines, known) == want
+
+
+def test_right_limit_comes_from_lines_that_wrapped_not_a_heading():
+    # a section heading ("Voksne (18-65 år)") in the first column runs further than any of its
+    # wrapped lines; taken for the column's reach it made a cut word look short of the edge
+    def ln(top, x1, text, column=0):
+        return Line(top=top, bottom=top + 9, x0=40, x1=x1, text=text, column=column, text_x1=x1)
+    heading = [ln(0, 147, "Voksne (18-65 år)")]
+    row = [ln(20, 140, "ungdomsuddannel"), ln(31, 60, "ser (Folkekirken)"), ln(20, 200, "Unge", column=1)]
+    limits = _text_right_limits([heading, row], [150.0], 300.0)
+    assert limits[0] == 140
+    assert limits[1] == 200  # no wrapped line in the column: its furthest line
+    assert _break_evidence(row[0], row[1], limits[0], False, 10.0, S) != " "
 
 
 def test_split_rows_by_rules():
