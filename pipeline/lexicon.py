@@ -146,8 +146,8 @@ class Lexicon:
         form starts compounds; "-es" is mostly a passive or genitive: "evalueres", "menighedsplejes")."""
         if self.finished(word) or self.score(word[:-1]) == UNKNOWN:
             return False
-        if word.endswith("s"):  # "-es" only after a noun suffix ("uddannel-se-s")
-            return not word.endswith("es") or word[:-1].endswith(_endings("suffix"))
+        if word.endswith("s"):  # "-es" only after "-else" ("uddannel-se-s"), not "frivillige-s"
+            return not word.endswith("es") or word[:-1].endswith(_endings("s_link"))
         return word.endswith("e") and self.heads_compound(word)
 
     def inflected(self, word: str) -> bool:

@@ -313,6 +313,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("udarbejde", "metoder", " "),               # a word that starts no compound in the word list
     ("nødvendige", "sociale", " "),
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
+    ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
     ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
     ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
