@@ -166,6 +166,14 @@ class Lexicon:
                 i += 1
         return False
 
+    def ends_in_word(self, word: str, nxt: str) -> bool:
+        """Does `word` end in a listed word that `nxt` does not go on ("øjen-højde" / "i",
+        "GFL-metoden" / "understøtter"; not "Frederiksberg-muse" / "erne")? Words the lists lack
+        are mostly compounds of words they hold."""
+        last = word.rsplit("-", 1)[-1]
+        return any(self.known(last[cut:]) and not self.known(last[cut:] + nxt) and not self.inflects(last[cut:], nxt)
+                   for cut in range(len(last) - S.min_tail + 1))
+
     def score(self, word: str) -> int:
         """KNOWN: a word of the document or the list; COMPOUND: made of such words; else UNKNOWN."""
         if not word:
@@ -242,7 +250,8 @@ class Lexicon:
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
-        if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending):
+        if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
+                                 or b_word > UNKNOWN and self.ends_in_word(a, b)):
             return " "
         # Two words whose join would be a compound, where the first never starts one (neither in the
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").

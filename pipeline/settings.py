@@ -135,6 +135,9 @@ class LexiconSettings:
     min_stem: int = 5
     # Letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "børn-e-have").
     linking: str = "se"
+    # The shortest listed word that a word the lists lack may end in to count as a word before the
+    # next line's ("øjen-højde" / "i"); shorter ones ("muse", "cafe") are often a cut word's middle.
+    min_tail: int = 5
     # Passes over a cell's open breaks after the first (each decides with its neighbours' decisions).
     resolve_rounds: int = 3
     # A word this frequent in wordfreq's list (Zipf scale: 7 is "og", 3 is rare) is a common

@@ -314,12 +314,21 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("nødvendige", "sociale", " "),
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
     ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
+    ("øjenhøjde", "i en", " "),                  # a word the list lacks that ends in one it holds ("højde")
+    ("GFL-metoden", "understøtter", " "),
+    ("imødekommenhe", "d,", ""),
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
     ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
     ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
+
+
+def test_a_word_ending_in_a_listed_word_that_the_next_line_does_not_go_on():
+    assert Lexicon().ends_in_word("øjenhøjde", "i")
+    assert not Lexicon().ends_in_word("frederiksbergmuse", "erne")   # "museerne" is a word
+    assert not Lexicon().ends_in_word("imødekommenhe", "d")         # no listed word at its end
 
 
 def test_a_compounds_last_part_may_carry_an_inflection():
