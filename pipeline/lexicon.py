@@ -42,6 +42,11 @@ def _sorted_danish_words() -> list[str]:
     return sorted(danish_words())
 
 
+@functools.cache
+def _sorted_reversed_danish_words() -> list[str]:
+    return sorted(w[::-1] for w in danish_words())
+
+
 def _zipf_at_least(word: str, zipf: float) -> bool:
     return danish_words().get(word, 0.0) >= 10 ** (zipf - 9)
 
@@ -174,6 +179,22 @@ class Lexicon:
         return any(self.known(last[cut:]) and not self.known(last[cut:] + nxt) and not self.inflects(last[cut:], nxt)
                    for cut in range(len(last) - S.min_tail + 1))
 
+    @functools.cached_property
+    def _reversed_words(self) -> tuple[list[str], list[str]]:
+        return sorted(w[::-1] for w in self.document), _sorted_reversed_danish_words()
+
+    def tails_compound(self, tail: str) -> bool:
+        """Is `tail` the last part of a compound the document prints or the word list holds?"""
+        rev = tail[::-1]
+        for words in self._reversed_words:
+            i = bisect.bisect_right(words, rev)
+            while i < len(words) and words[i].startswith(rev):
+                head = words[i][len(rev):][::-1]
+                if len(head) >= S.min_part and (self.known(head) or head[-1] in S.linking and self.known(head[:-1])):
+                    return True
+                i += 1
+        return False
+
     def score(self, word: str) -> int:
         """KNOWN: a word of the document or the list; COMPOUND: made of such words; else UNKNOWN."""
         if not word:
@@ -257,7 +278,7 @@ class Lexicon:
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").
         linked = self.linked(a)
         if (whole == COMPOUND and parts > UNKNOWN and len(b) >= S.min_part and not ending and not linked
-                and not self.heads_compound(a)):
+                and not self.heads_compound(a) and not self.tails_compound(b)):
             return " "
         # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
         # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /

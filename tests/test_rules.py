@@ -317,6 +317,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("øjenhøjde", "i en", " "),                  # a word the list lacks that ends in one it holds ("højde")
     ("GFL-metoden", "understøtter", " "),
     ("imødekommenhe", "d,", ""),
+    ("Fællesskabsplat", "formen, som", ""),      # a word ending compounds in the list may be a cut word's rest
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
     ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
     ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
