@@ -244,7 +244,7 @@ class Lexicon:
             return " "  # a word in capitals ("HUSRUM") is not cut into lowercase
         if re.search(r"\w[.,]\w", token) or (token.endswith("-") and len(b) >= 3):
             return " "  # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own
-        if not a.isalpha() and "-" not in a or not b.isalpha() or not token[:1].isalpha():
+        if not a.isalpha() and "-" not in a or not b.replace("-", "").isalpha() or not token[:1].isalpha():
             return None
         pair, joined = (a, b) in self.phrases, a + b in self.document
         if pair != joined:

@@ -318,6 +318,8 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("GFL-metoden", "understøtter", " "),
     ("imødekommenhe", "d,", ""),
     ("Fællesskabsplat", "formen, som", ""),      # a word ending compounds in the list may be a cut word's rest
+    ("forebyggende", "anti-mobbeprogram, som", " "),  # a hyphenated next word is judged by its parts
+    ("foretrækker", "en-til-en relationer.", " "),
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
     ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
     ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
