@@ -151,8 +151,10 @@ class Lexicon:
         form starts compounds; "-es" is mostly a passive or genitive: "evalueres", "menighedsplejes")."""
         if self.finished(word) or self.score(word[:-1]) == UNKNOWN:
             return False
-        if word.endswith("s"):  # "-es" only after "-else" ("uddannel-se-s"), not "frivillige-s"
-            return not word.endswith("es") or word[:-1].endswith(_endings("s_link"))
+        if word.endswith("s"):  # "-es" only after "-else" ("uddannel-se-s"), not "frivillige-s";
+            # nor after a plural of a listed word: "position-er-s" is a genitive
+            plural = word.endswith("ers") and self.known(word[:-3]) and _ending(word[:-3], "er")
+            return not plural and (not word.endswith("es") or word[:-1].endswith(_endings("s_link")))
         return word.endswith("e") and self.heads_compound(word)
 
     def inflected(self, word: str) -> bool:

@@ -314,6 +314,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("nødvendige", "sociale", " "),
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
     ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
+    ("positioners", "deltagelse i", " "),       # so is "-s" after a plural ("position-er-s")
     ("øjenhøjde", "i en", " "),                  # a word the list lacks that ends in one it holds ("højde")
     ("GFL-metoden", "understøtter", " "),
     ("imødekommenhe", "d,", ""),
