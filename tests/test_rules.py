@@ -315,6 +315,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
     ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
     ("positioners", "deltagelse i", " "),       # so is "-s" after a plural ("position-er-s")
+    ("evalueres", "kvalitativt og", " "),        # a passive in "-eres" ends a word
     ("øjenhøjde", "i en", " "),                  # a word the list lacks that ends in one it holds ("højde")
     ("GFL-metoden", "understøtter", " "),
     ("imødekommenhe", "d,", ""),
