@@ -244,8 +244,11 @@ class Lexicon:
         a, b = core(before), core(token)
         if a.isalpha() and len(a) > 1 and before.strip("([").isupper() and b.islower():
             return " "  # a word in capitals ("HUSRUM") is not cut into lowercase
-        if re.search(r"\w[.,]\w", token) or (token.endswith("-") and len(b) >= 3):
-            return " "  # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own
+        # an abbreviation ("m.fl.") or a suspended compound ("børne-") is a word of its own (but a
+        # word the lists lack may be cut before the rest of its suspended form: "uddannel" / "ses-")
+        if re.search(r"\w[.,]\w", token) or (token.endswith("-") and len(b) >= 3 and not (
+                self.score(a) == UNKNOWN and (self.score(a + b) > UNKNOWN or self.inflected(a + b)))):
+            return " "
         if not a.isalpha() and "-" not in a or not b.replace("-", "").isalpha() or not token[:1].isalpha():
             return None
         pair, joined = (a, b) in self.phrases, a + b in self.document

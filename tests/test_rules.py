@@ -316,6 +316,8 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
     ("positioners", "deltagelse i", " "),       # so is "-s" after a plural ("position-er-s")
     ("evalueres", "kvalitativt og", " "),        # a passive in "-eres" ends a word
+    ("uddannel", "ses- og", ""),                 # a cut word's rest may carry a suspended hyphen
+    ("og", "børne- og", " "),                    # ... a suspended compound is otherwise a word of its own
     ("øjenhøjde", "i en", " "),                  # a word the list lacks that ends in one it holds ("højde")
     ("GFL-metoden", "understøtter", " "),
     ("imødekommenhe", "d,", ""),
