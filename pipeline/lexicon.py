@@ -137,7 +137,7 @@ class Lexicon:
             stem = word[:-len(e)]
             if word.endswith(e) and len(stem) >= S.min_stem and (stem.endswith("e") or e.startswith("e")):
                 undoubled = stem[:-1] if stem[-1] == stem[-2] else stem
-                if self.score(stem) > UNKNOWN or self.score(undoubled) > UNKNOWN:
+                if self.score(stem) > UNKNOWN or self.score(undoubled) > UNKNOWN or self.ends_known(stem):
                     return True
         return False
 
@@ -172,6 +172,10 @@ class Lexicon:
                     return True
                 i += 1
         return False
+
+    def ends_known(self, word: str) -> bool:
+        """Does `word` end in a listed word of S.min_tail letters or more ("våge-tjeneste")?"""
+        return any(self.known(word[cut:]) for cut in range(1, len(word) - S.min_tail + 1))
 
     def ends_in_word(self, word: str, nxt: str) -> bool:
         """Does `word` end in a listed word that `nxt` does not go on ("øjen-højde" / "i",

@@ -332,6 +332,12 @@ def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
 
 
+def test_a_definite_form_of_a_compound_the_list_lacks_takes_no_ending():
+    # "våge-tjeneste-n" / "er": the document prints the word, the list has only its last part
+    lexicon = Lexicon.from_texts(["hjælp fra Vågetjenesten i nattetimerne"])
+    assert resolve_cuts(f"Vågetjenesten{MAYBE_CUT}er til", lexicon) == "Vågetjenesten er til"
+
+
 def test_a_word_ending_in_a_listed_word_that_the_next_line_does_not_go_on():
     assert Lexicon().ends_in_word("øjenhøjde", "i")
     assert not Lexicon().ends_in_word("frederiksbergmuse", "erne")   # "museerne" is a word
