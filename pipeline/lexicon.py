@@ -196,7 +196,7 @@ class Lexicon:
             i = bisect.bisect_right(words, rev)
             while i < len(words) and words[i].startswith(rev):
                 head = words[i][len(rev):][::-1]
-                if len(head) >= S.min_part and (self.known(head) or head[-1] in S.linking and self.known(head[:-1])):
+                if len(head) >= S.min_part and self.known_head(head):
                     return True
                 i += 1
         return False
@@ -222,12 +222,16 @@ class Lexicon:
                         return True
         return False
 
+    def known_head(self, head: str) -> bool:
+        """A listed word, with or without a linking letter ("ungdom-s")."""
+        return self.known(head) or head[-1] in S.linking and self.known(head[:-1])
+
     def _compound(self, word: str, depth: int = 0) -> bool:
         for cut in range(S.min_part, len(word) - S.min_part + 1):
             head, tail = word[:cut], word[cut:]
             if not (self.known(tail) or self.inflected(tail)) or self.finished(head):
                 continue
-            if self.known(head) or (head[-1] in S.linking and self.known(head[:-1])):
+            if self.known_head(head):
                 return True
             if depth == 0 and (self._compound(head, 1) or (head[-1] in S.linking and self._compound(head[:-1], 1))):
                 return True
