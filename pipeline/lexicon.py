@@ -285,7 +285,7 @@ class Lexicon:
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
-                                 or b_word > UNKNOWN and self.ends_in_word(a, b)):
+                                 or b_word > UNKNOWN and self.ends_in_word(a, b) and not self.heads_compound(a)):
             return " "
         # Two words whose join would be a compound, where the first never starts one (neither in the
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").

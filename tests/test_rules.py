@@ -342,6 +342,9 @@ def test_a_word_ending_in_a_listed_word_that_the_next_line_does_not_go_on():
     assert Lexicon().ends_in_word("øjenhøjde", "i")
     assert not Lexicon().ends_in_word("frederiksbergmuse", "erne")   # "museerne" is a word
     assert not Lexicon().ends_in_word("imødekommenhe", "d")         # no listed word at its end
+    # ... and not where the document prints compounds that start with the word ("rusmiddel-frie")
+    lexicon = Lexicon.from_texts(["og rusmiddelfrie fællesskaber"])
+    assert resolve_cuts(f"af rusmiddel{MAYBE_CUT}behandling i", lexicon) == "af rusmiddelbehandling i"
 
 
 def test_a_compounds_last_part_may_carry_an_inflection():
