@@ -53,7 +53,7 @@ def join_rows(fragments: pd.DataFrame) -> list[dict]:
             prev_frag = frag
             continue
         if (records and prev_frag is not None and prev_frag["kind"] == "row" and frag["order"] == 0
-                and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells)):
+                and prev_frag["page"] == frag["page"] - 1 and continues_previous(records[-1], cells, open_ends=prev_frag["open_ends"])):
             rec = records[-1]
             merge_cells(rec, cells, open_ends=set(prev_frag["open_ends"]))  # words cut by the page break
             rec["page_end"] = frag["page"]

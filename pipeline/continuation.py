@@ -20,7 +20,7 @@ def lone_cell(frag: dict) -> str | None:
     return filled[0] if len(filled) == 1 and filled[0] != FIRST else None
 
 
-def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
+def continues_previous(prev: dict, frag: dict, page_break: bool = True, open_ends=()) -> bool:
     """Is row fragment `frag` the rest of `prev`, the row just before it?
 
     A new initiative always names itself in the first column, so an empty
@@ -30,7 +30,9 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     previous first cell with an unclosed "(" also is. Across a page break,
     where the word processor cut the row, so is a name with no other cell
     and a row whose cells mostly go on mid-sentence: the cell before ends
-    without a full stop and the cell after does not start with a capital.
+    without a full stop and the cell after does not start with a capital;
+    or one of whose cells goes on a word the break cut (`open_ends`: the
+    cell's last line was one word filling it, "Projektevalueri" / "ng").
     """
     first = strip_markers(frag[FIRST])
     if page_break and not strip_markers(prev[FIRST]):
@@ -56,7 +58,8 @@ def continues_previous(prev: dict, frag: dict, page_break: bool = True) -> bool:
     pairs = [(strip_markers(prev[c]), strip_markers(frag[c])) for c in SOURCE_COLUMN_NAMES[1:]]
     pairs = [(a, b) for a, b in pairs if a and b]
     mid = sum(1 for a, b in pairs if a[-1] not in ".!?" and not b[0].isupper())
-    return bool(pairs) and mid * 2 > len(pairs)
+    cut = any(strip_markers(frag[c]) and goes_on(strip_markers(frag[c])) for c in open_ends)
+    return bool(pairs) and (mid * 2 > len(pairs) or cut)
 
 
 def _unmatched_close(text: str) -> bool:

@@ -100,6 +100,20 @@ def test_continues_previous(prev, frag, expected):
     assert continues_previous(prev, frag) is expected
 
 
+def test_a_word_cut_by_the_page_break_continues_the_row():
+    # half the cells go on mid-sentence ("Voksne m." ends in an abbreviation's full stop), but the
+    # documentation cell's last line was one word filling it and the next page goes on in lowercase
+    prev = cells("Lev Venner / Mine", target_group="Voksne m.", geography="Region Hovedstaden,",
+                 content="Indsatsens indhold er", goal="Målet er, at modvirke",
+                 intervention_type="Aktivitetstilbud", documentation="Projektevalueri")
+    frag = cells("Venner (Lev)[^186]", target_group="udviklingshandicap", geography="Midtjylland",
+                 content="matching af frivillige", goal="ensomhed og opbygge fællesskaber.",
+                 intervention_type="Besøgsven/Mentor", documentation="ng")
+    assert not continues_previous(prev, frag)
+    assert continues_previous(prev, frag, open_ends=["intervention_type", "documentation"])
+    assert not continues_previous(prev, frag, open_ends=["intervention_type"])  # "Besøgsven": a capital
+
+
 def fragment(page, order, kind="row", section=None, **cells_):
     row = {"page": page, "order": order, "kind": kind, "section": section,
            "top": 0.0, "bottom": 0.0, "area_bottom": 0.0, "line_height": 0.0, "open_ends": []}
