@@ -185,6 +185,16 @@ class Lexicon:
         return any(self.known(last[cut:]) and not self.known(last[cut:] + nxt) and not self.inflects(last[cut:], nxt)
                    for cut in range(len(last) - S.min_tail + 1))
 
+    def bridged(self, a: str, b: str) -> bool:
+        """Does a listed word run across the break, taking in all of the listed word that `a` ends
+        with ("opfølgingsmø" / "der": "møder"; "aktivitetskalen" / "der": "kalender"; not
+        "ensomhed" / "en": "heden")?"""
+        joined = a + b
+        tail = next((k for k in range(len(a) - 1) if self.known(a[k:])), len(a) - 1)
+        # (the listed word itself with an ending is no other word: "livssituation" / "en")
+        return any(self.known(joined[k:]) and (k < tail or not self.inflects(a[k:], b))
+                   for k in range(1, tail + 1) if len(joined) - k >= S.min_tail)
+
     @functools.cached_property
     def _reversed_words(self) -> tuple[list[str], list[str]]:
         return sorted(w[::-1] for w in self.document), _sorted_reversed_danish_words()
@@ -280,7 +290,7 @@ class Lexicon:
         # (a single letter is a word only as a function word: "i", not the "n" of "foreninge" / "n")
         b_word = self.score(b) if len(b) > 1 or _zipf_at_least(b, S.function_zipf) else UNKNOWN
         parts = min(known_a, max(b_word, KNOWN if self.inflected(b) else UNKNOWN))
-        if whole > parts:
+        if whole > parts or self.score(a) < KNOWN and self.bridged(a, b):
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)

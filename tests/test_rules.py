@@ -341,6 +341,10 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("(Menighedsplejer", "ne)", ""),             # "ne" follows a plural
     ("Derudover", "er formålet", " "),           # the list would hold a common word's inflected form
     ("Ledsagel", "se til", ""),                  # a suffix cut in two: "ledsag-else" from "ledsage"
+    ("opfølgingsmø", "der med", ""),             # a listed word runs across the break ("møder")
+    ("aktivitetskalen", "der, der", ""),         # ... taking in all the listed word before it ("kalender")
+    ("Besøgstjene", "sten Røde", ""),
+    ("Frederiksbergmuse", "erne", ""),
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
@@ -359,6 +363,13 @@ def test_a_word_ending_in_a_listed_word_that_the_next_line_does_not_go_on():
     # ... and not where the document prints compounds that start with the word ("rusmiddel-frie")
     lexicon = Lexicon.from_texts(["og rusmiddelfrie fællesskaber"])
     assert resolve_cuts(f"af rusmiddel{MAYBE_CUT}behandling i", lexicon) == "af rusmiddelbehandling i"
+
+
+def test_a_listed_word_across_the_break_must_take_in_all_of_the_one_before_it():
+    assert Lexicon().bridged("opfølgingsmø", "der")          # "mø" / "møder"
+    assert not Lexicon().bridged("ensomhed", "en")           # "heden" starts inside a listed word
+    assert not Lexicon().bridged("livssituation", "en")      # "situationen" is that word's own ending
+    assert not Lexicon().bridged("amnestuesnak", "i")        # no listed word across
 
 
 def test_a_compounds_last_part_may_carry_an_inflection():
