@@ -185,6 +185,11 @@ class Lexicon:
         return any(self.known(last[cut:]) and not self.known(last[cut:] + nxt) and not self.inflects(last[cut:], nxt)
                    for cut in range(len(last) - S.min_tail + 1))
 
+    def ends_in_head(self, word: str) -> bool:
+        """Does `word` end in a linking "s" or in a listed word that starts compounds ("rus-middel")?"""
+        return word.endswith("s") or any(self.known(word[cut:]) and self.heads_compound(word[cut:])
+                                         for cut in range(len(word) - S.min_part + 1))
+
     def bridged(self, a: str, b: str) -> bool:
         """Does a listed word run across the break, taking in all of the listed word that `a` ends
         with ("opfølgingsmø" / "der": "møder"; "aktivitetskalen" / "der": "kalender"; not
@@ -295,7 +300,8 @@ class Lexicon:
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
-                                 or b_word > UNKNOWN and self.ends_in_word(a, b) and not self.heads_compound(a)):
+                                 or b_word > UNKNOWN and self.ends_in_word(a, b) and not self.heads_compound(a)
+                                 or b_word == KNOWN and len(b) >= S.min_tail and not ending and not self.ends_in_head(a)):
             return " "
         # Two words whose join would be a compound, where the first never starts one (neither in the
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").

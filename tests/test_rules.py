@@ -345,6 +345,10 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("aktivitetskalen", "der, der", ""),         # ... taking in all the listed word before it ("kalender")
     ("Besøgstjene", "sten Røde", ""),
     ("Frederiksbergmuse", "erne", ""),
+    ("kvalitative", "interviews svarer", " "),  # a word the lists lack, a listed word, no word together
+    ("evaluatør", "primo 2024", " "),
+    ("amnestue", "snak i", ""),                # ... unless the first ends in a compound's first part
+    ("substitutions", "behandling og", ""),    # ... or a linking "s"
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
@@ -370,6 +374,12 @@ def test_a_listed_word_across_the_break_must_take_in_all_of_the_one_before_it():
     assert not Lexicon().bridged("ensomhed", "en")           # "heden" starts inside a listed word
     assert not Lexicon().bridged("livssituation", "en")      # "situationen" is that word's own ending
     assert not Lexicon().bridged("amnestuesnak", "i")        # no listed word across
+
+
+def test_a_word_ending_in_a_compounds_first_part():
+    assert Lexicon().ends_in_head("rusmiddel")       # "middel-" starts compounds
+    assert Lexicon().ends_in_head("opfølgings")      # a linking "s"
+    assert not Lexicon().ends_in_head("kvalitative")
 
 
 def test_a_compounds_last_part_may_carry_an_inflection():
