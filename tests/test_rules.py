@@ -349,6 +349,8 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("evaluatør", "primo 2024", " "),
     ("amnestue", "snak i", ""),                # ... unless the first ends in a compound's first part
     ("substitutions", "behandling og", ""),    # ... or a linking "s"
+    ("arbejder", "målrettet for", " "),        # two listed words, the first with no linking letter
+    ("kommunale", "institutioner. 70%", " "),
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
