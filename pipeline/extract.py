@@ -29,7 +29,7 @@ from .reference import section_labels
 from .settings import DEFAULT_SETTINGS, ExtractSettings, LayoutSettings
 from .store import typed
 from .continuation import continues_previous, lone_cell, merge_cells
-from .textjoin import DASH_OG, LONE_MARK, MARKER, MAYBE_CUT, goes_on, in_link, join_lines, markers
+from .textjoin import CLOSING, DASH_OG, LONE_MARK, MARKER, MAYBE_CUT, goes_on, in_link, join_lines, markers
 
 HEADER_LABELS = tuple(f.source_label for f in SOURCE_COLUMNS)
 URL_START = re.compile(r"(?:https?://|file:/|www\.)\S*", re.I)
@@ -443,6 +443,10 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
         return ""
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
+    # A typesetter breaks before punctuation only inside a word too long for any line, which fills
+    # a line alone: after a line of several words, a line opening with "." broke at a space.
+    if " " in text and b.text[:1] in CLOSING and text[-1:].isalnum():
+        return " "
     single = (bool(text) and " " not in text and goes_on(b.text)
               and (text[-1].isalpha() or (text[-1].isdigit() and b.text[:1].isdigit())))
     # a renderer that keeps the space at a wrap left none here: the wrap may be inside the word

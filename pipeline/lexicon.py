@@ -157,9 +157,9 @@ class Lexicon:
             return not plural and (not word.endswith("es") or word[:-1].endswith(_endings("s_link")))
         return word.endswith("e") and self.heads_compound(word)
 
-    def inflected(self, word: str) -> bool:
-        """A listed word with an inflection ("kvalitativ-t", "afhjælpe-s")."""
-        return any(word.endswith(e) and len(word) - len(e) >= S.min_stem and self.known(word[:-len(e)])
+    def inflected(self, word: str, shortest: int = S.min_stem) -> bool:
+        """A listed word of `shortest` letters or more with an inflection ("kvalitativ-t", "afhjælpe-s")."""
+        return any(word.endswith(e) and len(word) - len(e) >= shortest and self.known(word[:-len(e)])
                    and _ending(word[:-len(e)], e) for e in _endings("inflection"))
 
     def heads_compound(self, head: str) -> bool:
@@ -289,6 +289,8 @@ class Lexicon:
                                           and self.follows(b, following)) and not (
             _zipf_at_least(a, S.common_zipf) and not self.known(a + b))
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
+        if self.inflected(a + b, max(S.min_stem, len(a) + 2)):
+            whole = KNOWN  # a listed word running across the break, with an ending ("ressourcestærk-e")
         if self.finished(a) and whole < KNOWN and not ending:
             whole = UNKNOWN  # "væsentligt" / "udbytte": no compound starts with a finished word form
         # the next word may be an inflected form the list lacks ("kvalitativ-t")

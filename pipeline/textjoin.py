@@ -15,6 +15,9 @@ MARKER = re.compile(r"\[\^([0-9][0-9, ]*)\]")
 MAYBE_CUT = "\u00ad"
 # No word starts with these: a line that does goes on from the line before without a space.
 CLOSING = frozenset(",.;:)]!?")
+# A quotation mark followed by a space or punctuation closes a quotation: it goes on from the word
+# before it ('ventesorg' / '" (16-25').
+CLOSING_QUOTE = re.compile(r'["\u201d](\s|[,.;:)\]!?]|$)')
 # A line starting with a hyphen or slash glued to a word ("-opbygning", "/Mentor") goes on with
 # the word before; one followed by a space ("/ København") stands between two words.
 GLUED_HYPHEN = re.compile(r"[-/]\w")
@@ -47,6 +50,8 @@ def join_break(prev: str, nxt: str, known: str | None = None) -> str:
     last = MARKER.sub("", prev).rstrip()
     if not last:
         return " "
+    if CLOSING_QUOTE.match(nxt) and last[-1].isalnum():
+        return ""
     if last[-1:].isdigit() and nxt[:1].isdigit():
         return ""  # a number the line end cut ("(2016-201" / "9)"): text rarely sets two numbers side by side
     if last.endswith(("(", "[")):

@@ -9,7 +9,7 @@ from pipeline.extract import _break_evidence, _text_right_limits, resolve_marker
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
-from pipeline.textjoin import join_lines, markers, strip_markers
+from pipeline.textjoin import MAYBE_CUT, join_lines, markers, strip_markers
 
 S = LayoutSettings()
 
@@ -217,6 +217,21 @@ def test_a_hyphen_or_slash_alone_on_a_line_after_a_cut_word(lines, full, keeps, 
     assert join_lines(lines, known) == want
 
 
+@pytest.mark.parametrize("lines, want", [
+    (["en god måde", ". Alle"], " "),           # several words, then "." : the line broke at a space
+    (["(Landsforeningen", ")"], MAYBE_CUT),     # one word filling its line: maybe cut before the bracket
+])
+def test_punctuation_opening_a_line(lines, want):
+    a, b = (Line(top=11.0 * i, bottom=11.0 * i + 9, x0=0, x1=50 if i == 0 else 30, text=t, column=0)
+            for i, t in enumerate(lines))
+    assert _break_evidence(a, b, 50.0, False, 9.0, S) == want
+
+
+def test_a_closing_quotation_mark_opening_a_line_goes_on_from_the_word_before():
+    assert join_lines(['oplever "ventesorg', '" (16-25 år)']) == 'oplever "ventesorg" (16-25 år)'
+    assert join_lines(["hun sagde", '"Hej" til']) == 'hun sagde "Hej" til'   # an opening one starts a word
+
+
 def test_right_limit_comes_from_lines_that_wrapped_not_a_heading():
     # a section heading ("Voksne (18-65 år)") in the first column runs further than any of its
     # wrapped lines; taken for the column's reach it made a cut word look short of the edge
@@ -275,7 +290,6 @@ def test_page_furniture(margin_text, size, running, dropped):
 # ---------------------------------------------------------------- vocabulary for open line breaks
 
 from pipeline.lexicon import Lexicon, resolve_cuts  # noqa: E402
-from pipeline.textjoin import MAYBE_CUT  # noqa: E402
 
 
 @pytest.mark.parametrize("before, after, want", [
@@ -376,6 +390,14 @@ def test_a_listed_word_across_the_break_must_take_in_all_of_the_one_before_it():
     assert not Lexicon().bridged("ensomhed", "en")           # "heden" starts inside a listed word
     assert not Lexicon().bridged("livssituation", "en")      # "situationen" is that word's own ending
     assert not Lexicon().bridged("amnestuesnak", "i")        # no listed word across
+
+
+def test_a_listed_word_with_an_ending_across_the_break_is_a_cut_word():
+    lexicon = Lexicon.from_texts(["en ressourcestærk frivillig"])     # the document prints the word
+    assert resolve_cuts(f"og ressource{MAYBE_CUT}stærke voksne.", lexicon) == "og ressourcestærke voksne."
+    # ... running two letters or more into the next line: "muliggøre-n" is not "muliggør" / "en"
+    lexicon = Lexicon.from_texts(["det giver en højere trivsel"])
+    assert resolve_cuts(f"der muliggør{MAYBE_CUT}en højere", lexicon) == "der muliggør en højere"
 
 
 def test_a_word_ending_in_a_compounds_first_part():
