@@ -443,10 +443,6 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
         return ""
     if keeps_spaces and not full and len(text) > 1 and text[-1] in "-/" and text[-2].isalnum():
         return ""
-    # A typesetter breaks before punctuation only inside a word too long for any line, which fills
-    # a line alone: after a line of several words, a line opening with "." broke at a space.
-    if " " in text and b.text[:1] in CLOSING and text[-1:].isalnum():
-        return " "
     single = (bool(text) and " " not in text and goes_on(b.text)
               and (text[-1].isalpha() or (text[-1].isdigit() and b.text[:1].isdigit())))
     # a renderer that keeps the space at a wrap left none here: the wrap may be inside the word
@@ -459,6 +455,11 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     room = first is not None and a.x1 + (first["x1"] - first["x0"]) < right_limit - s.cut_room_tolerance_ratio * body_size
     glued_marker = bool(b.text.split()) and MARKER.search(b.text.split()[0]) is not None
     if room and first["text"].isalpha() and text[-1:].isalpha() and not glued_marker:
+        return " "
+    # A typesetter breaks before punctuation only inside a word too long for any line, which fills
+    # a line alone with no room left: after a line of several words, or one with room for the
+    # punctuation, a line opening with it broke at a space ("en god måde" / ". Alle").
+    if b.text[:1] in CLOSING and text[-1:].isalnum() and (" " in text or room and not glued_marker):
         return " "
     return MAYBE_CUT if single and (not room or glued_marker) else None
 

@@ -217,13 +217,14 @@ def test_a_hyphen_or_slash_alone_on_a_line_after_a_cut_word(lines, full, keeps, 
     assert join_lines(lines, known) == want
 
 
-@pytest.mark.parametrize("lines, want", [
-    (["en god måde", ". Alle"], " "),           # several words, then "." : the line broke at a space
-    (["(Landsforeningen", ")"], MAYBE_CUT),     # one word filling its line: maybe cut before the bracket
+@pytest.mark.parametrize("lines, x1, want", [
+    (["en god måde", ". Alle"], 50, " "),        # several words, then "." : the line broke at a space
+    (["(Landsforeningen", ")"], 50, MAYBE_CUT),  # one word filling its line: maybe cut before the bracket
+    (["besværligt", "... der"], 40, " "),        # one word with room for the "." : a space
 ])
-def test_punctuation_opening_a_line(lines, want):
-    a, b = (Line(top=11.0 * i, bottom=11.0 * i + 9, x0=0, x1=50 if i == 0 else 30, text=t, column=0)
-            for i, t in enumerate(lines))
+def test_punctuation_opening_a_line(lines, x1, want):
+    a, b = (Line(top=11.0 * i, bottom=11.0 * i + 9, x0=0, x1=x1 if i == 0 else 30, text=t, column=0,
+                 chars=[{"text": t[0], "x0": 0.0, "x1": 2.5}]) for i, t in enumerate(lines))
     assert _break_evidence(a, b, 50.0, False, 9.0, S) == want
 
 
