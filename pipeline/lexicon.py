@@ -16,7 +16,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .reference import word_endings
@@ -173,32 +173,34 @@ class Lexicon:
                 i += 1
         return False
 
+    def listed_tails(self, word: str, shortest: int) -> Iterator[tuple[int, str]]:
+        """(where it starts, the tail) for each end of `word` of `shortest` letters or more that is a
+        listed word, longest first ("våge-tjeneste": (4, "tjeneste"))."""
+        return ((cut, word[cut:]) for cut in range(len(word) - shortest + 1) if self.known(word[cut:]))
+
     def ends_known(self, word: str) -> bool:
         """Does `word` end in a listed word of S.min_tail letters or more ("våge-tjeneste")?"""
-        return any(self.known(word[cut:]) for cut in range(1, len(word) - S.min_tail + 1))
+        return any(cut > 0 for cut, _ in self.listed_tails(word, S.min_tail))
 
     def ends_in_word(self, word: str, nxt: str) -> bool:
         """Does `word` end in a listed word that `nxt` does not go on ("øjen-højde" / "i",
         "GFL-metoden" / "understøtter"; not "Frederiksberg-muse" / "erne")? Words the lists lack
         are mostly compounds of words they hold."""
-        last = word.rsplit("-", 1)[-1]
-        return any(self.known(last[cut:]) and not self.known(last[cut:] + nxt) and not self.inflects(last[cut:], nxt)
-                   for cut in range(len(last) - S.min_tail + 1))
+        return any(not self.known(tail + nxt) and not self.inflects(tail, nxt)
+                   for _, tail in self.listed_tails(word.rsplit("-", 1)[-1], S.min_tail))
 
     def ends_in_head(self, word: str) -> bool:
         """Does `word` end in a linking "s" or in a listed word that starts compounds ("rus-middel")?"""
-        return word.endswith("s") or any(self.known(word[cut:]) and self.heads_compound(word[cut:])
-                                         for cut in range(len(word) - S.min_part + 1))
+        return word.endswith("s") or any(self.heads_compound(tail) for _, tail in self.listed_tails(word, S.min_part))
 
     def bridged(self, a: str, b: str) -> bool:
         """Does a listed word run across the break, taking in all of the listed word that `a` ends
         with ("opfølgingsmø" / "der": "møder"; "aktivitetskalen" / "der": "kalender"; not
         "ensomhed" / "en": "heden")?"""
-        joined = a + b
-        tail = next((k for k in range(len(a) - 1) if self.known(a[k:])), len(a) - 1)
+        own = next((cut for cut, _ in self.listed_tails(a, 2)), len(a) - 1)
         # (the listed word itself with an ending is no other word: "livssituation" / "en")
-        return any(self.known(joined[k:]) and (k < tail or not self.inflects(a[k:], b))
-                   for k in range(1, tail + 1) if len(joined) - k >= S.min_tail)
+        return any(0 < cut <= own and (cut < own or not self.inflects(a[cut:], b))
+                   for cut, _ in self.listed_tails(a + b, S.min_tail))
 
     @functools.cached_property
     def _reversed_words(self) -> tuple[list[str], list[str]]:
