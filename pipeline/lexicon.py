@@ -182,12 +182,12 @@ class Lexicon:
         """Does `word` end in a listed word of S.min_tail letters or more ("våge-tjeneste")?"""
         return any(cut > 0 for cut, _ in self.listed_tails(word, S.min_tail))
 
-    def ends_in_word(self, word: str, nxt: str) -> bool:
+    def ends_in_word(self, word: str, nxt: str, shortest: int = S.min_tail) -> bool:
         """Does `word` end in a listed word that `nxt` does not go on ("øjen-højde" / "i",
         "GFL-metoden" / "understøtter"; not "Frederiksberg-muse" / "erne")? Words the lists lack
         are mostly compounds of words they hold."""
         return any(not self.known(tail + nxt) and not self.inflects(tail, nxt)
-                   for _, tail in self.listed_tails(word.rsplit("-", 1)[-1], S.min_tail))
+                   for _, tail in self.listed_tails(word.rsplit("-", 1)[-1], shortest))
 
     def ends_in_head(self, word: str) -> bool:
         """Does `word` end in a linking "s" or in a listed word that starts compounds ("rus-middel")?"""
@@ -304,7 +304,7 @@ class Lexicon:
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
-                                 or b_word > UNKNOWN and self.ends_in_word(a, b) and not self.heads_compound(a)
+                                 or b_word > UNKNOWN and self.ends_in_word(a, b, S.min_part if len(b) == 1 else S.min_tail) and not self.heads_compound(a)
                                  or b_word == KNOWN and len(b) >= S.min_tail and not ending and not self.ends_in_head(a)):
             return " "
         # Two words whose join would be a compound, where the first never starts one (neither in the

@@ -136,7 +136,8 @@ class LexiconSettings:
     # Letters that link the parts of a Danish compound ("ungdom-s-uddannelse", "børn-e-have").
     linking: str = "se"
     # The shortest listed word that a word the lists lack may end in to count as a word before the
-    # next line's ("øjen-højde" / "i"); shorter ones ("muse", "cafe") are often a cut word's middle.
+    # next line's ("øjen-højde" / "i"); shorter ones ("muse", "cafe") are often a cut word's middle,
+    # but not before a one-letter word, where min_part letters do ("amnestue-snak" / "i").
     min_tail: int = 5
     # Passes over a cell's open breaks after the first (each decides with its neighbours' decisions).
     resolve_rounds: int = 3
