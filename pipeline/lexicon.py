@@ -321,11 +321,12 @@ class Lexicon:
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
         # (A word with a linking "s", "undervisnings" / "forløb", is the first part of a compound,
         # unless it is a genitive used on its own, "Københavns" / "kommuner", "børns" / "adfærd":
-        # then any listed word after it is a word of its own.)
+        # then any listed word or compound after it is a word of its own: "Danmarks" / "yderområder".)
         genitive = linked and (self.common(a) or _zipf_at_least(a, S.genitive_zipf))
         linked = linked and not genitive
         if whole < KNOWN and len(b) > 1 and not ending:
-            if (known_a > UNKNOWN and len(b) >= S.min_part and (self.common(b) or parts == KNOWN and (genitive or self.score(a) == KNOWN))
+            if (known_a > UNKNOWN and len(b) >= S.min_part
+                    and (self.common(b) or genitive and parts > UNKNOWN or parts == KNOWN and self.score(a) == KNOWN)
                     and not linked or _zipf_at_least(b, S.function_zipf)):
                 return " "
         return None

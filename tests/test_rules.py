@@ -338,6 +338,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("Undervisnings", "forløb", None),           # a linking "s": a compound's seam or two words
     ("Københavns", "Kommune", " "),              # a common genitive of its own
     ("børns", "adfærd.", " "),                   # ... and a genitive used on its own before any listed word
+    ("Danmarks", "yderområder (8-20", " "),      # ... or compound
     ("interviews", "svarer forældrene", " "),
     ("udarbejde", "metoder", " "),               # a word that starts no compound in the word list
     ("nødvendige", "sociale", " "),
