@@ -250,8 +250,7 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
                                         body_top, page_size, s)
     area_bottom = area_top if area_top is not None else page.height
 
-    table_chars = [c for c in chars if c["bottom"] <= area_bottom + s.edge_slack]
-    note_chars = [c for c in chars if c["top"] >= area_bottom - s.edge_slack] if area_top is not None else []
+    table_chars, note_chars = split_at(chars, area_bottom)
     body_size = layout.mode_size(table_chars) or page_size
 
     vertical = [e for e in page.edges if e["orientation"] == "v" and e["top"] < area_bottom
@@ -294,6 +293,13 @@ def read_page(page, page_no: int, prev_header: Header | None, sections: dict[str
     for order, frag in enumerate(fragments):
         frag.update(page=page_no, order=order, area_bottom=area_bottom, line_height=line_height)
     return PageResult(page_no, header, fragments, footnotes)
+
+
+def split_at(chars: list[dict], y: float) -> tuple[list[dict], list[dict]]:
+    """The chars above `y` and those below, by where their middle lies: each char is read once (a
+    word processor may draw a clipped row's last line across the footnote separator)."""
+    above = [c for c in chars if (c["top"] + c["bottom"]) / 2 < y]
+    return above, [c for c in chars if (c["top"] + c["bottom"]) / 2 >= y]
 
 
 def split_rows(lines: list[Line], rules: list[float], body_size: float,

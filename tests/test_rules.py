@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.assemble import assemble
 from pipeline.continuation import continues_previous
-from pipeline.extract import _break_evidence, _text_right_limits, resolve_markers, split_rows
+from pipeline.extract import _break_evidence, _text_right_limits, resolve_markers, split_at, split_rows
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
@@ -244,6 +244,13 @@ def test_right_limit_comes_from_lines_that_wrapped_not_a_heading():
     assert limits[0] == 140
     assert limits[1] == 200  # no wrapped line in the column: its furthest line
     assert _break_evidence(row[0], row[1], limits[0], False, 10.0, S) != " "
+
+
+def test_a_line_drawn_across_the_footnote_boundary_is_read_once():
+    chars = [{"text": "a", "top": 468.9, "bottom": 477.4},   # a clipped row's last line over the separator
+             {"text": "1", "top": 478.6, "bottom": 485.1}]
+    table, notes = split_at(chars, 475.65)
+    assert [c["text"] for c in table] == ["a"] and [c["text"] for c in notes] == ["1"]
 
 
 def test_split_rows_by_rules():
