@@ -373,6 +373,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("amnestue", "snak i", ""),                # ... unless the first ends in a compound's first part
     ("amnestuesnak", "i Køge.", " "),          # a one-letter word after a listed word ("snak") the list lacks
     ("substitutions", "behandling og", ""),    # ... or a linking "s"
+    ("(Alzheimer", "foreningen)", ""),         # ... or the next word ends compounds in the list
     ("arbejder", "målrettet for", " "),        # two listed words, the first with no linking letter
     ("kommunale", "institutioner. 70%", " "),
 ])
