@@ -314,9 +314,7 @@ class Lexicon:
         if (whole == COMPOUND and parts > UNKNOWN and len(b) >= S.min_part and not ending and not linked
                 and not self.heads_compound(a) and not self.tails_compound(b)):
             return " "
-        # A common word that is no ending ("samt", "mødes", "frivillige") after a word, or any listed
-        # word after a listed word ("arbejder" / "målrettet": a cut falls on a compound's seam less
-        # often than a line breaks between two words): two words.
+        # A common word that is no ending ("samt", "mødes", "frivillige") after a word: two words.
         # After a line that is no word, only a function word ("til") says so: "rusmiddelbe" /
         # "handling" is a cut word. A single letter may be the cut-off end of any word.
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
@@ -327,7 +325,7 @@ class Lexicon:
         linked = linked and not genitive
         if whole < KNOWN and len(b) > 1 and not ending:
             if (known_a > UNKNOWN and len(b) >= S.min_part
-                    and (self.common(b) or genitive and parts > UNKNOWN or parts == KNOWN and self.score(a) == KNOWN)
+                    and (self.common(b) or genitive and parts > UNKNOWN)
                     and not linked or _zipf_at_least(b, S.function_zipf)):
                 return " "
         return None

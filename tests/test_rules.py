@@ -374,8 +374,6 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("amnestuesnak", "i Køge.", " "),          # a one-letter word after a listed word ("snak") the list lacks
     ("substitutions", "behandling og", ""),    # ... or a linking "s"
     ("(Alzheimer", "foreningen)", ""),         # ... or the next word ends compounds in the list
-    ("arbejder", "målrettet for", " "),        # two listed words, the first with no linking letter
-    ("kommunale", "institutioner. 70%", " "),
 ])
 def test_word_forms_that_end_a_word(before, after, want):
     assert resolve_cuts(before + MAYBE_CUT + after, Lexicon()) == before + (want or "") + after
