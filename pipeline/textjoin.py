@@ -17,7 +17,7 @@ MAYBE_CUT = "\u00ad"
 CLOSING = frozenset(",.;:)]!?")
 # A quotation mark followed by a space or punctuation closes a quotation: it goes on from the word
 # before it ('ventesorg' / '" (16-25').
-CLOSING_QUOTE = re.compile(r'["\u201d](\s|[,.;:)\]!?]|$)')
+CLOSING_QUOTE = re.compile(r'["\u201d](\s|[' + re.escape("".join(sorted(CLOSING))) + "]|$)")
 # A line starting with a hyphen or slash glued to a word ("-opbygning", "/Mentor") goes on with
 # the word before; one followed by a space ("/ København") stands between two words.
 GLUED_HYPHEN = re.compile(r"[-/]\w")
