@@ -477,7 +477,7 @@ def _ends_open(last: Line, right_limit: float, body_size: float, s: LayoutSettin
     text = MARKER.sub("", last.text).strip()
     if not text or " " in text or last.trailing_space or not (text[-1].isalnum() or text[-1] in "-/"):
         return False
-    return _fills_line(last, right_limit, body_size, s)
+    return last.x1 >= right_limit - s.page_end_room_ratio * body_size
 
 
 def _fills_line(line: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:

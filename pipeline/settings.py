@@ -34,6 +34,10 @@ class LayoutSettings:
     # A line whose right edge is this close (share of body size) to the cell's right text
     # limit is "full": a single word on a full line was broken by the column width.
     full_line_tolerance_ratio: float = 0.6
+    # At the page foot the next letter is on the next page, unseen: a single word that leaves less
+    # room than the widest letter (about one em) may have been cut by the column ("imødekommenhe" /
+    # "d", 0.64 em left: the "d" is 0.64 em wide).
+    page_end_room_ratio: float = 1.0
     # A line that leaves room (beyond this share of the body size) for the next line's first
     # letter ended at a space: a word is cut only where not one more letter fits.
     cut_room_tolerance_ratio: float = 0.05

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.assemble import assemble
 from pipeline.continuation import continues_previous
-from pipeline.extract import _break_evidence, _text_right_limits, resolve_markers, split_at, split_rows
+from pipeline.extract import _break_evidence, _ends_open, _text_right_limits, resolve_markers, split_at, split_rows
 from pipeline.layout import Line, split_footnote_number
 from pipeline.metadata import SOURCE_COLUMN_NAMES
 from pipeline.settings import LayoutSettings
@@ -244,6 +244,14 @@ def test_right_limit_comes_from_lines_that_wrapped_not_a_heading():
     assert limits[0] == 140
     assert limits[1] == 200  # no wrapped line in the column: its furthest line
     assert _break_evidence(row[0], row[1], limits[0], False, 10.0, S) != " "
+
+
+def test_a_word_at_the_page_foot_with_less_room_than_a_wide_letter_may_be_cut():
+    def last(x1, text="imødekommenhe"):
+        return Line(top=0, bottom=9, x0=380, x1=x1, text=text, column=4)
+    assert _ends_open(last(431.3), 437.7, 10.0, S)          # 0.64 em left: the next page's "d" did not fit
+    assert not _ends_open(last(420.0), 437.7, 10.0, S)      # room for any letter: it ended at a space
+    assert not _ends_open(last(437.0, "med imødekommenhe"), 437.7, 10.0, S)  # two words: the break was a space
 
 
 def test_a_line_drawn_across_the_footnote_boundary_is_read_once():
