@@ -439,7 +439,7 @@ def _break_evidence(a: Line, b: Line, right_limit: float, keeps_spaces: bool, bo
     if a.trailing_space:
         return " "
     text = MARKER.sub("", a.text).strip()
-    full = _fills_line(a, right_limit, body_size, s)
+    full = _fills_line(a, right_limit, s.full_line_tolerance_ratio * body_size)
     if DASH_OG.match(b.text):
         return "" if full and " " not in text else " "
     # A hyphen or slash alone on the next line ("Samtale" / "/" / "behandling", "Syddjurs" / "-,"):
@@ -477,11 +477,12 @@ def _ends_open(last: Line, right_limit: float, body_size: float, s: LayoutSettin
     text = MARKER.sub("", last.text).strip()
     if not text or " " in text or last.trailing_space or not (text[-1].isalnum() or text[-1] in "-/"):
         return False
-    return last.x1 >= right_limit - s.page_end_room_ratio * body_size
+    return _fills_line(last, right_limit, s.page_end_room_ratio * body_size)
 
 
-def _fills_line(line: Line, right_limit: float, body_size: float, s: LayoutSettings) -> bool:
-    return line.x1 >= right_limit - s.full_line_tolerance_ratio * body_size
+def _fills_line(line: Line, right_limit: float, room: float) -> bool:
+    """Does `line` reach to within `room` of the column's right text limit?"""
+    return line.x1 >= right_limit - room
 
 
 def resolve_markers(fragments: list[dict], numbers: set[int], max_readings: int = LayoutSettings.max_marker_readings) -> None:

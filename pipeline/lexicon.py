@@ -304,7 +304,8 @@ class Lexicon:
         # Two words whose join is no word at all. (Two words whose join is a compound,
         # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
-                                 or b_word > UNKNOWN and self.ends_in_word(a, b, S.min_part if len(b) == 1 else S.min_tail) and not self.heads_compound(a)
+                                 or b_word > UNKNOWN and not self.heads_compound(a)
+                                 and self.ends_in_word(a, b, S.min_part if len(b) == 1 else S.min_tail)
                                  or b_word == KNOWN and len(b) >= S.min_tail and not ending and not self.ends_in_head(a)
                                  and not self.tails_compound(b)):
             return " "
