@@ -65,9 +65,10 @@ def _ending(stem: str, ending: str) -> bool:
         return False
     if stem.endswith("e") and ending.startswith("e"):
         return False
-    # a vowel ending ("skole-n", "skole-rne") follows only a vowel, or "ne" a plural ("plejer-ne")
+    # a vowel ending ("skole-n", "skole-rne") follows only a vowel, or "ne" a plural ("plejer-ne"),
+    # and the past tense "de" only an infinitive ("lave-de") or a present participle ("fremmen-de")
     return (stem.endswith("e") or ending not in _endings("after_vowel")
-            or stem.endswith("er") and ending.startswith("ne"))
+            or stem.endswith("er") and ending.startswith("ne") or stem.endswith("en") and ending == "de")
 
 
 def _form_ending(word: str) -> bool:

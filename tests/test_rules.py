@@ -417,6 +417,11 @@ def test_a_listed_word_with_an_ending_across_the_break_is_a_cut_word():
     assert resolve_cuts(f"der muliggør{MAYBE_CUT}en højere", lexicon) == "der muliggør en højere"
 
 
+def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
+    assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
+    assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
+
+
 def test_a_word_ending_in_a_compounds_first_part():
     assert Lexicon().ends_in_head("rusmiddel")       # "middel-" starts compounds
     assert Lexicon().ends_in_head("opfølgings")      # a linking "s"
