@@ -313,6 +313,10 @@ class Lexicon:
         # Two words whose join would be a compound, where the first never starts one (neither in the
         # document nor in the word list: "forebygge" / "mistrivsel", "mellemstore" / "kommuner").
         linked = self.linked(a)
+        # A very common word has its compounds in the list: two listed words whose join it lacks
+        # are two words ("gennem" / "spejling", "arbejder" / "målrettet", "række" / "mellemstore").
+        if whole == COMPOUND and parts == KNOWN and not ending and not linked and _zipf_at_least(a, S.lexicalised_zipf):
+            return " "
         if (whole == COMPOUND and parts > UNKNOWN and len(b) >= S.min_part and not ending and not linked
                 and not self.heads_compound(a) and not self.tails_compound(b)):
             return " "

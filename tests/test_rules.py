@@ -417,6 +417,14 @@ def test_a_listed_word_with_an_ending_across_the_break_is_a_cut_word():
     assert resolve_cuts(f"der muliggør{MAYBE_CUT}en højere", lexicon) == "der muliggør en højere"
 
 
+def test_a_very_common_word_and_a_listed_word_the_list_lacks_together_are_two_words():
+    lexicon = Lexicon.from_texts(["empowerment, spejling og sparring"])   # the document prints "spejling"
+    assert resolve_cuts(f"familier gennem{MAYBE_CUT}spejling, støtte", lexicon) == "familier gennem spejling, støtte"
+    assert resolve_cuts(f"og arbejder{MAYBE_CUT}målrettet for", Lexicon()) == "og arbejder målrettet for"
+    # a less common word's compounds and forms are not all listed ("undersøgelse" / "ns")
+    assert resolve_cuts(f"I undersøgelse{MAYBE_CUT}ns kvalitative", Lexicon()) == "I undersøgelsens kvalitative"
+
+
 def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
     assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
     assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
