@@ -6,7 +6,7 @@ the next line goes on in lowercase") says only that a cut is *possible*; the
 extract stage marks such breaks MAYBE_CUT. Whether "Foreningsaktivitet" / "er"
 is one word and "Økonomisk" / "støtte" two is a question of vocabulary: the
 document's own words and word pairs (those printed where no open break touches
-them) first, then a Danish word list (wordfreq's). Where neither tells, the
+them) first, then Danish word forms (simplemma's) and a Danish word list (wordfreq's). Where none tells, the
 geometry's reading stands: the word was cut.
 """
 
@@ -35,6 +35,16 @@ def danish_words() -> dict[str, float]:
     from wordfreq import get_frequency_dict  # ~0.7 s: loaded only when a break needs it
 
     return get_frequency_dict("da")
+
+
+@functools.cache
+def listed_form(word: str) -> bool:
+    """Is `word` one of the Danish word forms of simplemma's lemma dictionary (788,000 inflected
+    forms and compounds: "ressourcepersoner", "osteoporose")? Too many forms to build compounds
+    from (they make "menneskeret" of "mennesker" / "et"), but a break that joins into one is a cut."""
+    from simplemma import is_known  # ~1.3 s: loaded only when a break needs it
+
+    return is_known(word, lang="da")
 
 
 @functools.cache
@@ -280,6 +290,11 @@ class Lexicon:
         pair, joined = (a, b) in self.phrases, a + b in self.document
         if pair != joined:
             return " " if pair else ""
+        # A listed word form across the break ("ressource" / "personer", "osteoporo" / "se") is a cut
+        # word, unless the next line is an ending (left to the rules below: "ensomhed" / "en
+        # mulighed") or the line a common word with a linking letter, used on its own too ("syge").
+        if not self.inflects(a, b) and listed_form(a + b) and not (self.linked(a) and self.common(a)):
+            return ""
         # a finished word form ("netværksopbyggende") is a word, listed or not
         known_a = max(self.score(a), COMPOUND if self.finished(a) else UNKNOWN, KNOWN if self.inflected(a) else UNKNOWN)
         # A word and an ending it can take ("Evaluering" / "en", "Folkesund" / "hed") is as good a
@@ -303,7 +318,7 @@ class Lexicon:
         if whole > parts or self.score(a) < KNOWN and self.bridged(a, b):
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,
-        # "undervisnings" / "forløb", stay open: compounds are cut at their seams too.)
+        # "rusmiddel" / "behandling", stay open: compounds are cut at their seams too.)
         if whole == UNKNOWN and (parts > UNKNOWN or self.finished(a) and not ending
                                  or b_word > UNKNOWN and not self.heads_compound(a)
                                  and self.ends_in_word(a, b, S.min_part if len(b) == 1 else S.min_tail)
