@@ -433,6 +433,12 @@ def test_a_listed_word_form_across_the_break_is_a_cut_word():
     assert resolve_cuts(f"overbelastning/syge{MAYBE_CUT}melding pga.", Lexicon()) == "overbelastning/syge melding pga."
 
 
+def test_an_ending_that_is_a_word_goes_on_only_where_the_form_is_listed():
+    assert resolve_cuts(f"Fællesklang{MAYBE_CUT}er for", Lexicon()) == "Fællesklang er for"      # no "klanger"
+    assert resolve_cuts(f"deres selvværd{MAYBE_CUT}er steget", Lexicon()) == "deres selvværd er steget"
+    assert resolve_cuts(f"Foreningsaktivitet{MAYBE_CUT}er for", Lexicon()) == "Foreningsaktiviteter for"
+
+
 def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
     assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
     assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
