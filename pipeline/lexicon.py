@@ -48,6 +48,14 @@ def listed_form(word: str) -> bool:
 
 
 @functools.cache
+def listed_lemma(word: str) -> bool:
+    """Is `word` a base form (its own lemma) in simplemma's dictionary ("rusmiddel"; not "jobkonsulenter")?"""
+    from simplemma import lemmatize
+
+    return listed_form(word) and lemmatize(word, lang="da") == word
+
+
+@functools.cache
 def _sorted_danish_words() -> list[str]:
     return sorted(danish_words())
 
@@ -319,6 +327,12 @@ class Lexicon:
         # (a single letter is a word only as a function word: "i", not the "n" of "foreninge" / "n")
         b_word = self.score(b) if len(b) > 1 or _zipf_at_least(b, S.function_zipf) else UNKNOWN
         parts = min(known_a, max(b_word, KNOWN if self.inflected(b) else UNKNOWN))
+        # A word wordfreq lacks that simplemma lists as a base form (not an inflected one such as
+        # "kvalitative" or "vanskeliggør"), before a listed word, is a compound's first part:
+        # "rusmiddel" / "behandling".
+        if (whole == known_a == UNKNOWN and b_word == KNOWN and len(b) >= S.min_part and not ending
+                and not self.finished(a) and listed_lemma(a)):
+            return ""
         if whole > parts or self.score(a) < KNOWN and self.bridged(a, b):
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,

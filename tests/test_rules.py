@@ -439,6 +439,12 @@ def test_an_ending_that_is_a_word_goes_on_only_where_the_form_is_listed():
     assert resolve_cuts(f"Foreningsaktivitet{MAYBE_CUT}er for", Lexicon()) == "Foreningsaktiviteter for"
 
 
+def test_a_base_form_only_simplemma_lists_starts_a_compound():
+    assert resolve_cuts(f"af rusmiddel{MAYBE_CUT}behandling i", Lexicon()) == "af rusmiddelbehandling i"
+    # an inflected form is a word of its own
+    assert resolve_cuts(f"12 jobkonsulenter{MAYBE_CUT}fordelt over", Lexicon()) == "12 jobkonsulenter fordelt over"
+
+
 def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
     assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
     assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
