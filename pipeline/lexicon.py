@@ -56,6 +56,16 @@ def listed_lemma(word: str) -> bool:
 
 
 @functools.cache
+def noun_plural_in_e(word: str) -> bool:
+    """Is `word` a noun's plural in "-e" by simplemma's lemmas ("flygtning-e"; not the adjective "ung-e",
+    whose neuter "ungt" is listed, nor "syge", its own lemma)?"""
+    from simplemma import lemmatize
+
+    lemma = lemmatize(word, lang="da")
+    return listed_form(word) and word == lemma + "e" and not listed_form(lemma + "t")
+
+
+@functools.cache
 def _sorted_danish_words() -> list[str]:
     return sorted(danish_words())
 
@@ -359,8 +369,10 @@ class Lexicon:
         # (A short word must be a function word: the rest of a cut word is often a short "word".)
         # (A word with a linking "s", "undervisnings" / "forløb", is the first part of a compound,
         # unless it is a genitive used on its own, "Københavns" / "kommuner", "børns" / "adfærd":
-        # then any listed word or compound after it is a word of its own: "Danmarks" / "yderområder".)
-        genitive = linked and (self.common(a) or _zipf_at_least(a, S.genitive_zipf))
+        # then any listed word or compound after it is a word of its own: "Danmarks" / "yderområder".
+        # A common word with a linking "e" is used on its own too, "syge" / "melding", unless it is a
+        # noun's plural: "flygtninge" / "baggrund".)
+        genitive = linked and (self.common(a) or _zipf_at_least(a, S.genitive_zipf)) and not noun_plural_in_e(a)
         linked = linked and not genitive
         if whole < KNOWN and len(b) > 1 and not ending:
             if (known_a > UNKNOWN and len(b) >= S.min_part

@@ -445,6 +445,12 @@ def test_a_base_form_only_simplemma_lists_starts_a_compound():
     assert resolve_cuts(f"12 jobkonsulenter{MAYBE_CUT}fordelt over", Lexicon()) == "12 jobkonsulenter fordelt over"
 
 
+def test_a_nouns_plural_in_e_is_a_compounds_first_part_not_a_word_of_its_own():
+    assert resolve_cuts(f"med flygtninge{MAYBE_CUT}baggrund.", Lexicon()) == "med flygtningebaggrund."
+    # an adjective's plural ("sygt", "ungt" are listed) is used on its own
+    assert resolve_cuts(f"overbelastning/syge{MAYBE_CUT}melding pga.", Lexicon()) == "overbelastning/syge melding pga."
+
+
 def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
     assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
     assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
