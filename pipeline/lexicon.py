@@ -321,13 +321,15 @@ class Lexicon:
         # the word that follows: "livssituation" / "en mulighed", but "Evaluering" / "en viser".)
         following = core(words[1]) if len(words) > 1 and token.isalpha() else ""
         # (The list holds the inflected forms of its common words: "derudover" / "er" is two.)
-        # (An ending that is also a word, "er", "en", "et", goes on the word's last part only where
-        # simplemma lists that form: "Fællesklang" / "er for" is two words, "klanger" is no form.)
-        last = next((tail for _, tail in self.listed_tails(a, S.min_part) if listed_form(tail)), None)
+        # (An ending that is also a word, "er", "en", "et", goes on a word only where simplemma lists
+        # the form for the word or a last part after a listed first part: "Fællesklang" / "er for"
+        # is two words, neither "fællesklanger" nor "klanger" is a form; "Velkomstvært" / "er" one.)
+        ends = [a[cut:] for cut in range(len(a) - S.min_part + 1) if listed_form(a[cut:])
+                and (cut == 0 or cut >= S.min_part and self.known_head(a[:cut]))]
         ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, S.function_zipf)
                                           and self.follows(b, following)) and not (
             _zipf_at_least(a, S.common_zipf) and not self.known(a + b)) and not (
-            b in _endings("closing") and last is not None and not listed_form(last + b))
+            b in _endings("closing") and ends and not any(listed_form(end + b) for end in ends))
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if self.inflected(a + b, max(S.min_stem, len(a) + 2)):
             whole = KNOWN  # a listed word running across the break, with an ending ("ressourcestærk-e")

@@ -437,6 +437,9 @@ def test_an_ending_that_is_a_word_goes_on_only_where_the_form_is_listed():
     assert resolve_cuts(f"Fællesklang{MAYBE_CUT}er for", Lexicon()) == "Fællesklang er for"      # no "klanger"
     assert resolve_cuts(f"deres selvværd{MAYBE_CUT}er steget", Lexicon()) == "deres selvværd er steget"
     assert resolve_cuts(f"Foreningsaktivitet{MAYBE_CUT}er for", Lexicon()) == "Foreningsaktiviteter for"
+    assert resolve_cuts(f"trykke samtalerum{MAYBE_CUT}er lettere", Lexicon()) == "trykke samtalerum er lettere"
+    # the last part after a listed first part may take it ("velkomst-værter")
+    assert resolve_cuts(f"og Velkomstvært{MAYBE_CUT}er synliggøres", Lexicon()) == "og Velkomstværter synliggøres"
 
 
 def test_a_base_form_only_simplemma_lists_starts_a_compound():
