@@ -6,8 +6,9 @@ the next line goes on in lowercase") says only that a cut is *possible*; the
 extract stage marks such breaks MAYBE_CUT. Whether "Foreningsaktivitet" / "er"
 is one word and "Økonomisk" / "støtte" two is a question of vocabulary: the
 document's own words and word pairs (those printed where no open break touches
-them) first, then Danish word forms (simplemma's) and a Danish word list (wordfreq's). Where none tells, the
-geometry's reading stands: the word was cut.
+them) first, then Danish word forms and lemmas (simplemma's dictionary) and a
+Danish word list (wordfreq's). Where none tells, the geometry's reading stands:
+the word was cut.
 """
 
 from __future__ import annotations
@@ -48,21 +49,23 @@ def listed_form(word: str) -> bool:
 
 
 @functools.cache
-def listed_lemma(word: str) -> bool:
-    """Is `word` a base form (its own lemma) in simplemma's dictionary ("rusmiddel"; not "jobkonsulenter")?"""
+def _lemma(word: str) -> str | None:
+    """The base form simplemma's dictionary gives a listed word ("jobkonsulenter": "jobkonsulent")."""
     from simplemma import lemmatize
 
-    return listed_form(word) and lemmatize(word, lang="da") == word
+    return lemmatize(word, lang="da") if listed_form(word) else None
 
 
-@functools.cache
+def listed_lemma(word: str) -> bool:
+    """Is `word` a base form (its own lemma) in simplemma's dictionary ("rusmiddel"; not "jobkonsulenter")?"""
+    return _lemma(word) == word
+
+
 def noun_plural_in_e(word: str) -> bool:
     """Is `word` a noun's plural in "-e" by simplemma's lemmas ("flygtning-e"; not the adjective "ung-e",
     whose neuter "ungt" is listed, nor "syge", its own lemma)?"""
-    from simplemma import lemmatize
-
-    lemma = lemmatize(word, lang="da")
-    return listed_form(word) and word == lemma + "e" and not listed_form(lemma + "t")
+    lemma = _lemma(word)
+    return lemma is not None and word == lemma + "e" and not listed_form(lemma + "t")
 
 
 @functools.cache
@@ -360,7 +363,8 @@ class Lexicon:
         linked = self.linked(a)
         # A very common word has its compounds in the list: two listed words whose join it lacks
         # are two words ("gennem" / "spejling", "arbejder" / "målrettet", "række" / "mellemstore").
-        if whole == COMPOUND and parts == KNOWN and not ending and not linked and _zipf_at_least(a, S.lexicalised_zipf):
+        if (whole == COMPOUND and parts == KNOWN and not ending and not linked
+                and _zipf_at_least(a, S.lexicalised_zipf)):
             return " "
         if (whole == COMPOUND and parts > UNKNOWN and len(b) >= S.min_part and not ending and not linked
                 and not self.heads_compound(a) and not self.tails_compound(b)):
