@@ -348,6 +348,12 @@ class Lexicon:
         if (whole == known_a == UNKNOWN and b_word == KNOWN and len(b) >= S.min_part and not ending
                 and not self.finished(a) and listed_lemma(a)):
             return ""
+        # An inflected form by simplemma's lemmas starts no compound, unless its ending may be a
+        # linking letter: "kommunale" / "institutioner", "opbygger" / "varige" are two words, not
+        # "undervisnings" / "forløb" nor "flygtninge" / "baggrund".
+        if (b_word == KNOWN and len(b) >= S.min_part and not ending and _lemma(a) not in (None, a)
+                and not a.endswith("s") and not self.linked(a) and not noun_plural_in_e(a)):
+            return " "
         if whole > parts or self.score(a) < KNOWN and self.bridged(a, b):
             return ""
         # Two words whose join is no word at all. (Two words whose join is a compound,

@@ -454,6 +454,13 @@ def test_a_nouns_plural_in_e_is_a_compounds_first_part_not_a_word_of_its_own():
     assert resolve_cuts(f"overbelastning/syge{MAYBE_CUT}melding pga.", Lexicon()) == "overbelastning/syge melding pga."
 
 
+def test_an_inflected_form_starts_no_compound():
+    assert resolve_cuts(f"de kommunale{MAYBE_CUT}institutioner.", Lexicon()) == "de kommunale institutioner."
+    assert resolve_cuts(f"der opbygger{MAYBE_CUT}varige sociale", Lexicon()) == "der opbygger varige sociale"
+    # ... but a linking "s" may follow an inflection: "substitution-s-behandling"
+    assert resolve_cuts(f"i substitutions{MAYBE_CUT}behandling og", Lexicon()) == "i substitutionsbehandling og"
+
+
 def test_the_past_tense_ending_de_follows_an_infinitive_or_a_participle():
     assert Lexicon().inflects("hørehæmme", "de") and Lexicon().inflects("sundhedsfremmen", "de")
     assert not Lexicon().inflects("lokalmiljø", "de")        # a noun: "det lokalmiljø" / "de ønsker"
