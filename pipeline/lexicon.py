@@ -322,7 +322,8 @@ class Lexicon:
         # word as the first (the word list lacks many inflected forms).
         # (An ending that is also a function word is that word where the document prints it with
         # the word that follows: "livssituation" / "en mulighed", but "Evaluering" / "en viser".)
-        following = core(words[1]) if len(words) > 1 and token.isalpha() else ""
+        # (a bracket or other punctuation between them ends the phrase: "livssituation" / "er (fx")
+        following = core(words[1]) if len(words) > 1 and token.isalpha() and words[1][:1].isalnum() else ""
         # (The list holds the inflected forms of its common words: "derudover" / "er" is two.)
         # (An ending that is also a word, "er", "en", "et", goes on a word only where simplemma lists
         # the form for the word or a last part after a listed first part: "Fællesklang" / "er for"

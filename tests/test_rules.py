@@ -500,6 +500,9 @@ def test_an_ending_that_is_a_function_word_goes_by_what_follows():
     assert resolve_cuts(f"hverdagsaktivitet{MAYBE_CUT}er og", lexicon) == "hverdagsaktiviteter og"
     assert resolve_cuts(f"opfølgingsmød{MAYBE_CUT}er med", lexicon) == "opfølgingsmøder med"
     assert resolve_cuts(f"sygdommen{MAYBE_CUT}er udelukket", lexicon) == "sygdommen er udelukket"
+    # a bracket ends the phrase: "er fx" is a habit, "livssituationer (fx" no case of it
+    lexicon = Lexicon.from_texts(["en svær livssituation", "det er fx godt"])
+    assert resolve_cuts(f"udsatte livssituation{MAYBE_CUT}er (fx unge)", lexicon) == "udsatte livssituationer (fx unge)"
 
 
 # ---------------------------------------------------------------- markers, footnotes, columns, page numbers
