@@ -53,7 +53,7 @@ def _lemma(word: str) -> str | None:
     """The base form simplemma's dictionary gives a listed word ("jobkonsulenter": "jobkonsulent")."""
     from simplemma import lemmatize
 
-    return lemmatize(word, lang="da") if listed_form(word) else None
+    return lemmatize(word, lang="da").casefold() if listed_form(word) else None  # ("Danmark" for "danmark")
 
 
 def listed_lemma(word: str) -> bool:
@@ -184,8 +184,9 @@ class Lexicon:
         if self.finished(word) or self.score(word[:-1]) == UNKNOWN:
             return False
         if word.endswith("s"):  # "-es" only after "-else" ("uddannel-se-s"), not "frivillige-s";
-            # nor after a plural of a listed word: "position-er-s" is a genitive
-            plural = word.endswith("ers") and self.known(word[:-3]) and _ending(word[:-3], "er")
+            # nor after a plural of a listed word: "position-er-s" is a genitive, "mænd-s" too
+            plural = (word.endswith("ers") and self.known(word[:-3]) and _ending(word[:-3], "er")
+                      or _lemma(word[:-1]) not in (None, word[:-1]))
             return not plural and (not word.endswith("es") or word[:-1].endswith(_endings("s_link")))
         return word.endswith("e") and self.heads_compound(word)
 

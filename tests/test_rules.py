@@ -360,6 +360,7 @@ def test_word_endings_keep_a_break_open(before, after, want):
     ("efteruddannelses", "mulighederne", None),  # ... except after a noun suffix ("-else-s")
     ("frivilliges", "aktiviteter er", " "),      # "-es" after another ending in e is a genitive
     ("positioners", "deltagelse i", " "),       # so is "-s" after a plural ("position-er-s")
+    ("mænds", "sundhed)", " "),                  # ... an irregular one too, by its lemma ("mænd": "mand")
     ("evalueres", "kvalitativt og", " "),        # a passive in "-eres" ends a word
     ("uddannel", "ses- og", ""),                 # a cut word's rest may carry a suspended hyphen
     ("og", "børne- og", " "),                    # ... a suspended compound is otherwise a word of its own
