@@ -61,6 +61,11 @@ def listed_lemma(word: str) -> bool:
     return _lemma(word) == word
 
 
+def inflected_form(word: str) -> bool:
+    """Is `word` an inflected form of another in simplemma's dictionary ("kommunale": "kommunal")?"""
+    return _lemma(word) not in (None, word)
+
+
 def noun_plural_in_e(word: str) -> bool:
     """Is `word` a noun's plural in "-e" by simplemma's lemmas ("flygtning-e"; not the adjective "ung-e",
     whose neuter "ungt" is listed, nor "syge", its own lemma)?"""
@@ -186,7 +191,7 @@ class Lexicon:
         if word.endswith("s"):  # "-es" only after "-else" ("uddannel-se-s"), not "frivillige-s";
             # nor after a plural of a listed word: "position-er-s" is a genitive, "mænd-s" too
             plural = (word.endswith("ers") and self.known(word[:-3]) and _ending(word[:-3], "er")
-                      or _lemma(word[:-1]) not in (None, word[:-1]))
+                      or inflected_form(word[:-1]))
             return not plural and (not word.endswith("es") or word[:-1].endswith(_endings("s_link")))
         return word.endswith("e") and self.heads_compound(word)
 
@@ -206,10 +211,21 @@ class Lexicon:
                 i += 1
         return False
 
-    def listed_tails(self, word: str, shortest: int) -> Iterator[tuple[int, str]]:
+    def listed_tails(self, word: str, shortest: int, listed=None) -> Iterator[tuple[int, str]]:
         """(where it starts, the tail) for each end of `word` of `shortest` letters or more that is a
-        listed word, longest first ("våge-tjeneste": (4, "tjeneste"))."""
-        return ((cut, word[cut:]) for cut in range(len(word) - shortest + 1) if self.known(word[cut:]))
+        listed word (by `listed`, default `known`), longest first ("våge-tjeneste": (4, "tjeneste"))."""
+        listed = listed or self.known
+        return ((cut, word[cut:]) for cut in range(len(word) - shortest + 1) if listed(word[cut:]))
+
+    def unlisted_ending(self, word: str, ending: str) -> bool:
+        """Is `ending` one that is also a word ("er", "en", "et") and simplemma lists no form of `word`
+        or of a last part after a listed first part with it, while it lists `word` or such a part?
+        ("Fællesklang" / "er": neither "fællesklanger" nor "klanger"; not "Velkomstvært": "værter".)"""
+        if ending not in _endings("closing"):
+            return False
+        ends = [tail for cut, tail in self.listed_tails(word, S.min_part, listed_form)
+                if cut == 0 or cut >= S.min_part and self.known_head(word[:cut])]
+        return bool(ends) and not any(listed_form(end + ending) for end in ends)
 
     def ends_known(self, word: str) -> bool:
         """Does `word` end in a listed word of S.min_tail letters or more ("våge-tjeneste")?"""
@@ -326,15 +342,11 @@ class Lexicon:
         # (a bracket or other punctuation between them ends the phrase: "livssituation" / "er (fx")
         following = core(words[1]) if len(words) > 1 and token.isalpha() and words[1][:1].isalnum() else ""
         # (The list holds the inflected forms of its common words: "derudover" / "er" is two.)
-        # (An ending that is also a word, "er", "en", "et", goes on a word only where simplemma lists
-        # the form for the word or a last part after a listed first part: "Fællesklang" / "er for"
-        # is two words, neither "fællesklanger" nor "klanger" is a form; "Velkomstvært" / "er" one.)
-        ends = [a[cut:] for cut in range(len(a) - S.min_part + 1) if listed_form(a[cut:])
-                and (cut == 0 or cut >= S.min_part and self.known_head(a[:cut]))]
+        # (An ending that is also a word goes on a word only where simplemma lists the form:
+        # "Fællesklang" / "er for" is two words.)
         ending = self.inflects(a, b) and not (len(b) > 1 and _zipf_at_least(b, S.function_zipf)
                                           and self.follows(b, following)) and not (
-            _zipf_at_least(a, S.common_zipf) and not self.known(a + b)) and not (
-            b in _endings("closing") and ends and not any(listed_form(end + b) for end in ends))
+            _zipf_at_least(a, S.common_zipf) and not self.known(a + b)) and not self.unlisted_ending(a, b)
         whole = max(self.score(a + b), known_a) if ending else self.score(a + b)
         if self.inflected(a + b, max(S.min_stem, len(a) + 2)):
             whole = KNOWN  # a listed word running across the break, with an ending ("ressourcestærk-e")
@@ -353,7 +365,7 @@ class Lexicon:
         # An inflected form by simplemma's lemmas starts no compound, unless its ending may be a
         # linking letter: "kommunale" / "institutioner", "opbygger" / "varige" are two words, not
         # "undervisnings" / "forløb" nor "flygtninge" / "baggrund".
-        if (b_word == KNOWN and len(b) >= S.min_part and not ending and _lemma(a) not in (None, a)
+        if (b_word == KNOWN and len(b) >= S.min_part and not ending and inflected_form(a)
                 and not a.endswith("s") and not self.linked(a) and not noun_plural_in_e(a)):
             return " "
         if whole > parts or self.score(a) < KNOWN and self.bridged(a, b):
